@@ -1,0 +1,60 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install system-deps demo test lint format manifest validate bench bench-small clean dagster
+
+# the venv is rebuilt when the dependency list or the pinned versions change
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) system-deps
+
+# pdftoppm renders review packs to PNG for the visual check; installed when missing and root
+system-deps:
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing poppler-utils (pdftoppm)"; \
+	    (apt-get update -qq && apt-get install -y -qq poppler-utils) >/dev/null; \
+	  else echo "note: pdftoppm (poppler-utils) not found; PDF page rendering checks will fail"; fi; }
+
+manifest: $(STAMP)
+	$(BIN)/python -c "from orchestration.defs.transform.project import ensure_manifest; ensure_manifest()"
+
+validate: $(STAMP)
+	$(BIN)/sla validate sla_definitions
+
+demo: install
+	$(BIN)/sla demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests bench
+	$(BIN)/ruff format --check orchestration tests bench
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros
+
+format: $(STAMP)
+	$(BIN)/ruff format orchestration tests bench
+	$(BIN)/ruff check --fix orchestration tests bench
+	$(BIN)/sqlfluff fix dbt_project/models
+
+test: install manifest lint
+	$(BIN)/dagster definitions validate -m orchestration.definitions
+	$(BIN)/python -m pytest
+
+bench: install manifest
+	$(BIN)/python -m bench.run
+
+bench-small: install manifest
+	$(BIN)/python -m bench.run --small
+
+dagster: install manifest
+	$(BIN)/dagster dev -m orchestration.definitions
+
+clean:
+	rm -rf target logs reports data .pytest_cache .ruff_cache

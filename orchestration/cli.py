@@ -1,0 +1,187 @@
+"""``sla``: validate agreements, generate sample data, run the pipeline, run the demo.
+
+Paths given on the command line are the caller's (resolved against the working directory); the
+project's own files (dbt project, templates) are found from the installed package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from orchestration.lib.agreements import DefinitionsError, load_catalog
+from orchestration.lib.periods import months_between, parse_month
+from orchestration.lib.settings import (
+    DEFAULT_DEFINITIONS,
+    DEFAULT_LANDING,
+    DEFAULT_REPORTS,
+    DEFAULT_WAREHOUSE,
+    RunPaths,
+)
+
+app = typer.Typer(
+    help="SLA compliance reporting: from probes and tickets to compliance, credits and review packs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DefinitionsOption = Annotated[
+    Path, typer.Option("--definitions", help="folder of agreements/ and calendars/")
+]
+LandingOption = Annotated[Path, typer.Option("--landing", help="landing folder (one per source)")]
+WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="DuckDB warehouse file")]
+ReportsOption = Annotated[Path, typer.Option("--reports", help="folder for published reports")]
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"error: {message}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path, typer.Argument(help="definitions folder or one agreement/calendar file")
+    ] = Path(DEFAULT_DEFINITIONS),
+) -> None:
+    """Check agreement and calendar files; print every error with file and field path."""
+    try:
+        catalog = load_catalog(path)
+    except DefinitionsError as error:
+        for line in error.errors:
+            err.print(line, soft_wrap=True)
+        err.print(f"{len(error.errors)} error(s) in {path}")
+        raise typer.Exit(1) from None
+    out.print(
+        f"ok: {len(catalog.agreements)} agreement(s), {len(catalog.calendars)} calendar(s) "
+        f"in {path} (definitions sha256 {catalog.sha256[:12]})"
+    )
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="output folder")] = Path("data"),
+    agreements: Annotated[int, typer.Option(min=1, help="number of agreements")] = 3,
+    months: Annotated[int, typer.Option(min=1, help="number of months")] = 6,
+    seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 42,
+    start: Annotated[str, typer.Option(help="first month, YYYY-MM")] = "2026-01",
+    file_format: Annotated[
+        list[str], typer.Option("--format", help="csv, parquet or jsonl (repeatable)")
+    ] = ["csv"],  # noqa: B006 - typer needs a literal default
+    services: Annotated[int | None, typer.Option(help="total services probed")] = None,
+    tickets: Annotated[
+        int | None, typer.Option(help="tickets per agreement and month")
+    ] = None,
+    definitions: Annotated[
+        Path | None, typer.Option("--definitions", help="agreements to start from")
+    ] = None,
+) -> None:
+    """Write deterministic sample landing data (and its agreements) under OUT."""
+    from orchestration.generate import generate_dataset
+
+    try:
+        parse_month(start)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    summary = generate_dataset(
+        out_dir,
+        agreements=agreements,
+        months=months,
+        seed=seed,
+        start=start,
+        formats=tuple(file_format),
+        definitions_source=definitions,
+        services=services,
+        tickets_per_agreement_month=tickets,
+    )
+    out.print(f"wrote sample data to {out_dir.resolve()}")
+    out.print(str(summary))
+
+
+def _periods(period: str | None, first: str | None, last: str | None) -> tuple[dt.date, dt.date]:
+    if period and (first or last):
+        raise ValueError("give either --period or --from/--to, not both")
+    if period:
+        month = parse_month(period)
+        return month, month
+    if first and last:
+        months = months_between(parse_month(first), parse_month(last))
+        return months[0], months[-1]
+    raise ValueError("give --period YYYY-MM, or --from YYYY-MM and --to YYYY-MM")
+
+
+@app.command()
+def run(
+    period: Annotated[str | None, typer.Option(help="the month to run, YYYY-MM")] = None,
+    first: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
+    definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
+    landing: LandingOption = Path(DEFAULT_LANDING),
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    reports: ReportsOption = Path(DEFAULT_REPORTS),
+) -> None:
+    """Ingest, check, compute and publish one month or a range of months.
+
+    Exits 0 only when the run published; otherwise non-zero with a one-line reason.
+    """
+    try:
+        start, end = _periods(period, first, last)
+    except ValueError as error:
+        raise _fail(str(error), 2) from None
+    paths = RunPaths(
+        definitions=definitions.resolve(),
+        landing=landing.resolve(),
+        warehouse=warehouse.resolve(),
+        reports=reports.resolve(),
+    )
+    _run(paths, start, end)
+
+
+def _run(paths: RunPaths, start: dt.date, end: dt.date) -> None:
+    from orchestration.runner import run_pipeline
+
+    label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}..{end:%Y-%m}"
+    try:
+        outcome = run_pipeline(paths, start, end)
+    except DefinitionsError as error:
+        for line in error.errors:
+            err.print(line, soft_wrap=True)
+        raise _fail(f"definitions in {paths.definitions} are invalid; nothing was run") from None
+    if not outcome.success:
+        raise _fail(f"run {label} did not publish: {outcome.reason}")
+    out.print(f"published {label} to {paths.reports} (run {outcome.run_id})")
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for demo data")] = Path("data"),
+    reports: ReportsOption = Path(DEFAULT_REPORTS),
+) -> None:
+    """Generate sample data for the shipped agreements and run the whole pipeline on it."""
+    from orchestration.generate import generate_dataset
+
+    months = 6
+    summary = generate_dataset(out_dir, agreements=3, months=months, seed=42, start="2026-01")
+    out.print(f"sample data: {out_dir.resolve() / 'landing'}")
+    del summary
+    paths = RunPaths(
+        definitions=(out_dir / "sla_definitions").resolve(),
+        landing=(out_dir / "landing").resolve(),
+        warehouse=(out_dir / "warehouse.duckdb").resolve(),
+        reports=reports.resolve(),
+    )
+    _run(paths, dt.date(2026, 1, 1), dt.date(2026, months, 1))
+    out.print(f"warehouse: {paths.warehouse}")
+    out.print(f"reports:   {paths.reports}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -1,0 +1,243 @@
+"""Read ``sla_definitions/``: every file parsed, every error collected with its file and field.
+
+A definitions folder holds ``agreements/*.yaml``, ``calendars/*.yaml`` and optionally
+``reviews/<agreement_id>.yaml``. Loading never stops at the first problem: a person fixing a
+folder wants the whole list at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from orchestration.lib.agreements.schema import Agreement, Calendar, ReviewLog
+
+YAML_SUFFIXES = (".yaml", ".yml")
+M = TypeVar("M", bound=BaseModel)
+
+
+class DefinitionsError(Exception):
+    """The definitions cannot be used; ``errors`` lists ``file: field: problem`` lines."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} error(s) in SLA definitions:\n" + "\n".join(errors))
+
+
+class _DecimalLoader(yaml.SafeLoader):
+    """Safe YAML with exact decimals and no silently duplicated keys.
+
+    Floats become Decimal from their text (``12000.10`` stays exact: it is money), and a key
+    given twice in one mapping is an error instead of "last one wins".
+    """
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    return Decimal(loader.construct_scalar(node).replace("_", ""))
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} is given twice", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All validated definitions of one folder, plus a fingerprint of the files they came from."""
+
+    root: Path
+    agreements: dict[str, Agreement]
+    calendars: dict[str, Calendar]
+    reviews: dict[str, ReviewLog]
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+
+    @property
+    def sha256(self) -> str:
+        """One hash over every file's name and content: the definitions version of a run."""
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(f"{name}\0{self.files[name]}\n".encode())
+        return digest.hexdigest()
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    """pydantic's ``('versions', 0, 'objectives', 1, 'availability', 'target')`` ->
+    ``versions[0].objectives[1].target`` (the discriminator tag is not a field of the file)."""
+    text = ""
+    kinds = {"availability", "first_response", "resolution", "csat", "latency_p95"}
+    for index, part in enumerate(loc):
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in kinds and index > 0 and isinstance(loc[index - 1], int):
+            continue
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "(top level)"
+
+
+def _messages(path: str, error: ValidationError) -> list[str]:
+    lines = []
+    for item in error.errors(include_url=False):
+        message = item["msg"].removeprefix("Value error, ")
+        where = _field_path(tuple(item["loc"]))
+        if item["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; see docs/agreement.schema.json)"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        elif item["type"] == "union_tag_invalid":
+            message = (
+                f"unknown kind {item['input'].get('kind')!r}: one of availability, "
+                "first_response, resolution, csat, latency_p95"
+            )
+        lines.append(f"{path}: {where}: {message}")
+    return lines
+
+
+def _read_yaml(path: Path, label: str, errors: list[str]) -> Any | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        errors.append(f"{label}: (file): not UTF-8 text")
+        return None
+    try:
+        document = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(f"{label}: {where}: invalid YAML: {problem}")
+        return None
+    if not isinstance(document, dict):
+        errors.append(f"{label}: (top level): expected a mapping of fields, got {document!r}")
+        return None
+    return document
+
+
+def _parse(model: type[M], path: Path, label: str, errors: list[str]) -> M | None:
+    document = _read_yaml(path, label, errors)
+    if document is None:
+        return None
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        errors.extend(_messages(label, exc))
+        return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+
+
+def _label(path: Path) -> str:
+    return str(path)
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    """Validate a definitions folder (or one agreement or calendar file) and return it.
+
+    Raises DefinitionsError listing every problem as ``<file>: <field path>: <message>``.
+    """
+    target = Path(path)
+    errors: list[str] = []
+    if not target.exists():
+        raise DefinitionsError([f"{target}: (path): does not exist"])
+
+    if target.is_file():
+        # a single file: its neighbours give the calendars it may reference
+        root = target.parent.parent
+        kind = target.parent.name
+        agreement_files = [target] if kind != "calendars" else []
+        calendar_files = _yaml_files(root / "calendars") if kind != "calendars" else [target]
+        review_files: list[Path] = []
+    else:
+        root = target
+        agreement_files = _yaml_files(root / "agreements")
+        calendar_files = _yaml_files(root / "calendars")
+        review_files = _yaml_files(root / "reviews")
+        if not agreement_files:
+            errors.append(f"{root / 'agreements'}: (folder): no agreement files (*.yaml)")
+
+    files: dict[str, str] = {}
+    for file in [*agreement_files, *calendar_files, *review_files]:
+        try:
+            relative = file.relative_to(root).as_posix()
+        except ValueError:
+            relative = file.name
+        files[relative] = hashlib.sha256(file.read_bytes()).hexdigest()
+
+    calendars: dict[str, Calendar] = {}
+    for file in calendar_files:
+        calendar = _parse(Calendar, file, _label(file), errors)
+        if calendar is None:
+            continue
+        if calendar.id in calendars:
+            errors.append(f"{_label(file)}: id: calendar {calendar.id!r} is defined twice")
+        calendars[calendar.id] = calendar
+
+    agreements: dict[str, Agreement] = {}
+    agreement_paths: dict[str, Path] = {}
+    for file in agreement_files:
+        agreement = _parse(Agreement, file, _label(file), errors)
+        if agreement is None:
+            continue
+        label = _label(file)
+        if agreement.id in agreements:
+            errors.append(
+                f"{label}: id: agreement {agreement.id!r} is also defined in "
+                f"{_label(agreement_paths[agreement.id])}"
+            )
+            continue
+        agreements[agreement.id] = agreement
+        agreement_paths[agreement.id] = file
+        known = ", ".join(sorted(calendars)) or "none found"
+        if agreement.calendar not in calendars:
+            errors.append(
+                f"{label}: calendar: no calendar {agreement.calendar!r} "
+                f"in {root / 'calendars'} (known: {known})"
+            )
+        for v_index, version in enumerate(agreement.versions):
+            for o_index, objective in enumerate(version.objectives):
+                own = getattr(objective, "calendar", None)
+                if own is not None and own not in calendars:
+                    errors.append(
+                        f"{label}: versions[{v_index}].objectives[{o_index}].calendar: "
+                        f"no calendar {own!r} (known: {known})"
+                    )
+
+    reviews: dict[str, ReviewLog] = {}
+    for file in review_files:
+        log = _parse(ReviewLog, file, _label(file), errors)
+        if log is None:
+            continue
+        agreement_id = log.agreement_id or file.stem
+        if agreement_id not in agreements and agreement_id not in {
+            Path(p).stem for p in files if p.startswith("agreements/")
+        }:
+            errors.append(f"{_label(file)}: agreement_id: no agreement {agreement_id!r}")
+        reviews[agreement_id] = log
+
+    if errors:
+        raise DefinitionsError(errors)
+    return Catalog(root, agreements, calendars, reviews, files)

@@ -1,0 +1,389 @@
+"""The agreement file format: typed, strict, and the single source of its JSON Schema.
+
+Field names here are a contract with the users' YAML files. Unknown keys are errors (a typo such
+as ``targte`` must not silently drop a target), and every rule a contract implies (targets within
+range, tiers ordered, versions that do not overlap) is checked here rather than downstream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from orchestration.lib.agreements.durations import parse_duration
+
+PERIOD_MONTHS = {"monthly": 1, "quarterly": 3}
+REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+PRIORITIES = ("P1", "P2", "P3", "P4")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Slug = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="lowercase letters, digits, - and _"),
+]
+
+
+def _duration(value: object) -> object:
+    # keep the text for display and validate it here; seconds are derived where needed
+    if isinstance(value, str):
+        parse_duration(value)
+    return value
+
+
+Duration = Annotated[
+    str,
+    BeforeValidator(_duration),
+    Field(description="a number with a unit: 30m, 4h, 48h, 2d, 1h30m", examples=["30m", "8h"]),
+]
+Percent = Annotated[Decimal, Field(ge=0, le=100, description="a percentage, 0..100")]
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount with 2 decimals")]
+
+
+class Strict(BaseModel):
+    """Every model forbids unknown keys: a misspelt field is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------------------------
+# calendars
+
+
+_INTERVAL = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+def _parse_intervals(text: str) -> list[tuple[int, int]]:
+    """``"08:00-12:00,13:00-17:00"`` -> [(480, 720), (780, 1020)] in minutes after midnight."""
+    intervals = []
+    for part in str(text).split(","):
+        match = _INTERVAL.match(part.strip())
+        if not match:
+            raise ValueError(f"{part.strip()!r} is not HH:MM-HH:MM")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if h1 > 23 or m1 > 59 or m2 > 59 or end > 24 * 60:
+            raise ValueError(f"{part.strip()!r} is not a time of day (00:00..24:00)")
+        if end <= start:
+            raise ValueError(f"{part.strip()!r} ends before it starts")
+        intervals.append((start, end))
+    intervals.sort()
+    for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+        if start < end:
+            raise ValueError(f"intervals in {text!r} overlap")
+    return intervals
+
+
+def _hours(value: object) -> object:
+    if isinstance(value, str):
+        _parse_intervals(value)
+    return value
+
+
+DayHours = Annotated[str, BeforeValidator(_hours)]
+
+
+class HolidaySource(Strict):
+    country: str = Field(description="ISO 3166-1 alpha-2 code known to the `holidays` package")
+    subdivision: str | None = Field(default=None, description="state or province code")
+
+    @model_validator(mode="after")
+    def _known_to_holidays(self) -> HolidaySource:
+        import holidays
+
+        supported = holidays.list_supported_countries()
+        if self.country not in supported:
+            raise ValueError(f"country {self.country!r} is not known to the holidays package")
+        if self.subdivision is not None and self.subdivision not in supported[self.country]:
+            raise ValueError(
+                f"subdivision {self.subdivision!r} is not known for {self.country}: "
+                f"one of {', '.join(supported[self.country]) or 'none'}"
+            )
+        return self
+
+
+class Calendar(Strict):
+    """Working hours in a time zone, minus public holidays and closures."""
+
+    id: Slug
+    timezone: str = Field(description="IANA time zone, e.g. Europe/Berlin")
+    hours: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], DayHours] = Field(
+        description='per weekday, "HH:MM-HH:MM" or several joined by commas; unlisted = closed'
+    )
+    holidays: HolidaySource | None = None
+    closures: list[dt.date] = Field(default_factory=list, description="extra non-working days")
+    name: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _some_hours(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("a calendar needs at least one working day")
+        return value
+
+    def intervals(self, weekday: str) -> list[tuple[int, int]]:
+        text = self.hours.get(weekday)  # type: ignore[call-overload]
+        return _parse_intervals(text) if text else []
+
+
+# --------------------------------------------------------------------------------------------
+# agreements
+
+
+class CreditTier(Strict):
+    """One row of a service-credit schedule.
+
+    ``below``: the tier applies when the actual is strictly less than this value (higher is
+    better: availability, response shares, CSAT). ``above``: strictly greater (lower is better:
+    latency). The most severe matching tier (highest credit) applies.
+    """
+
+    below: Decimal | None = None
+    above: Decimal | None = None
+    credit_pct: Percent
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> CreditTier:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("a tier needs exactly one of `below` or `above`")
+        return self
+
+
+Tiers = Annotated[list[CreditTier], Field(min_length=1)]
+
+
+class _Objective(Strict):
+    id: Slug
+    name: str | None = None
+    warning: Decimal | None = Field(
+        default=None,
+        ge=0,
+        description="amber when met but within this margin of the target (same unit)",
+    )
+    credits: Tiers | None = Field(default=None, description="credit tiers; omit for none")
+
+
+class _HigherIsBetter(_Objective):
+    @model_validator(mode="after")
+    def _tiers_below(self) -> _HigherIsBetter:
+        for index, tier in enumerate(self.credits or []):
+            if tier.below is None:
+                raise ValueError(f"credits[{index}]: use `below` for a {self.kind} objective")  # type: ignore[attr-defined]
+        return self
+
+
+class AvailabilityObjective(_HigherIsBetter):
+    kind: Literal["availability"]
+    service: str = Field(description="service_id of the probes")
+    target: Percent
+    min_downtime_minutes: int = Field(
+        default=1,
+        ge=1,
+        description="only runs of at least this many consecutive down minutes count as downtime",
+    )
+
+
+class TicketObjective(_HigherIsBetter):
+    kind: Literal["first_response", "resolution"]
+    priority: Literal["P1", "P2", "P3", "P4"]
+    within: Duration
+    clock: Literal["24x7", "business"] = "24x7"
+    calendar: Slug | None = Field(
+        default=None, description="business calendar; default: the agreement's calendar"
+    )
+    pause_on: list[str] = Field(default_factory=list, description="statuses that stop the clock")
+    target: Percent
+
+    @property
+    def within_seconds(self) -> int:
+        return parse_duration(self.within)
+
+
+class CsatObjective(_HigherIsBetter):
+    kind: Literal["csat"]
+    target: Annotated[Decimal, Field(ge=1, le=5, description="mean score, 1..5")]
+    min_responses: int = Field(default=1, ge=1)
+
+
+class LatencyObjective(_Objective):
+    kind: Literal["latency_p95"]
+    service: str
+    target: Annotated[Decimal, Field(gt=0, description="milliseconds; met when p95 <= target")]
+
+    @model_validator(mode="after")
+    def _tiers_above(self) -> LatencyObjective:
+        for index, tier in enumerate(self.credits or []):
+            if tier.above is None:
+                raise ValueError(f"credits[{index}]: use `above` for a latency_p95 objective")
+        return self
+
+
+Objective = Annotated[
+    AvailabilityObjective | TicketObjective | CsatObjective | LatencyObjective,
+    Field(discriminator="kind"),
+]
+
+
+class ChronicBreach(Strict):
+    breaches: int = Field(ge=1)
+    within_periods: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _possible(self) -> ChronicBreach:
+        if self.breaches > self.within_periods:
+            raise ValueError("breaches cannot exceed within_periods")
+        return self
+
+
+class Version(Strict):
+    """The full terms in force from ``effective_from`` until the next version (or effective_to)."""
+
+    version: int = Field(ge=1)
+    effective_from: dt.date
+    effective_to: dt.date | None = Field(
+        default=None, description="exclusive end (a period start); omit while in force"
+    )
+    monthly_fee: Money
+    credit_cap_pct: Percent = Decimal(100)
+    min_credit_amount: Money = Field(
+        default=Decimal("0.00"),
+        description="a period's total credit below this amount is not paid",
+    )
+    maintenance_notice: Duration | None = Field(
+        default=None, description="windows announced later than this before start are downtime"
+    )
+    chronic_breach: ChronicBreach | None = None
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+
+    @field_validator("objectives")
+    @classmethod
+    def _unique_ids(cls, value: list[_Objective]) -> list[_Objective]:
+        seen: set[str] = set()
+        for objective in value:
+            if objective.id in seen:
+                raise ValueError(f"objective id {objective.id!r} is used twice")
+            seen.add(objective.id)
+        return value
+
+    @property
+    def maintenance_notice_seconds(self) -> int:
+        return parse_duration(self.maintenance_notice) if self.maintenance_notice else 0
+
+
+class Escalation(Strict):
+    level: int = Field(ge=1)
+    role: str
+    contact: str
+    within: Duration | None = None
+
+
+class Responsibilities(Strict):
+    provider: list[str] = Field(default_factory=list)
+    customer: list[str] = Field(default_factory=list)
+
+
+class Review(Strict):
+    cadence: Literal["monthly", "quarterly", "semiannual", "annual"] = "quarterly"
+
+
+def _period_start(value: dt.date, months: int) -> bool:
+    return value.day == 1 and (value.month - 1) % months == 0
+
+
+class Agreement(Strict):
+    """A service level agreement between a provider and a customer."""
+
+    id: Slug
+    customer: str = Field(min_length=1)
+    provider: str = Field(min_length=1)
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+    period: Literal["monthly", "quarterly"]
+    calendar: Slug
+    responsibilities: Responsibilities = Field(default_factory=Responsibilities)
+    escalation: list[Escalation] = Field(default_factory=list)
+    review: Review = Field(default_factory=Review)
+    versions: Annotated[list[Version], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _versions_in_order(self) -> Agreement:
+        months = PERIOD_MONTHS[self.period]
+        unit = "month" if months == 1 else "quarter"
+        problems = []
+        for index, version in enumerate(self.versions):
+            for field in ("effective_from", "effective_to"):
+                day = getattr(version, field)
+                if day is not None and not _period_start(day, months):
+                    problems.append(
+                        f"versions[{index}].{field}: {day} is not the first day of a {unit}"
+                    )
+            if version.effective_to is not None and version.effective_to <= version.effective_from:
+                problems.append(f"versions[{index}].effective_to: must be after effective_from")
+        ordered = sorted(enumerate(self.versions), key=lambda pair: pair[1].effective_from)
+        for (i, earlier), (j, later) in zip(ordered, ordered[1:], strict=False):
+            if later.effective_from == earlier.effective_from:
+                problems.append(
+                    f"versions[{j}].effective_from: overlaps versions[{i}] "
+                    f"(both start {later.effective_from})"
+                )
+            elif earlier.effective_to is not None and earlier.effective_to > later.effective_from:
+                problems.append(
+                    f"versions[{i}].effective_to: overlaps versions[{j}] "
+                    f"which starts {later.effective_from}"
+                )
+            if later.version <= earlier.version:
+                problems.append(
+                    f"versions[{j}].version: must be greater than {earlier.version}, "
+                    "the version in force before it"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def version_for(self, period_start: dt.date) -> Version | None:
+        """The version in force for a period: the latest whose effective_from <= period start."""
+        candidates = [v for v in self.versions if v.effective_from <= period_start]
+        if not candidates:
+            return None
+        chosen = max(candidates, key=lambda v: v.effective_from)
+        if chosen.effective_to is not None and chosen.effective_to <= period_start:
+            return None
+        return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# review action items
+
+
+class ActionItem(Strict):
+    description: str
+    owner: str | None = None
+    target_date: dt.date | None = None
+    status: Literal["open", "in_progress", "done", "dropped"] = "open"
+    raised_on: dt.date | None = None
+
+
+class ReviewLog(Strict):
+    """Action items from earlier review meetings: ``sla_definitions/reviews/<agreement_id>.yaml``."""
+
+    agreement_id: Slug | None = None
+    items: list[ActionItem] = Field(default_factory=list)

@@ -1,0 +1,39 @@
+"""Agreement periods: calendar months (``2026-03``) and quarters (``2026-Q1``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(text: str) -> dt.date:
+    """``"2026-03"`` -> 2026-03-01; ValueError with the expected form otherwise."""
+    match = _MONTH.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a period: expected YYYY-MM, e.g. 2026-03")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Month starts from ``first`` to ``last`` inclusive."""
+    if last < first:
+        raise ValueError(f"period range ends ({last:%Y-%m}) before it starts ({first:%Y-%m})")
+    months, current = [], first
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def period_key(period_start: dt.date, period: str) -> str:
+    """The publication key: ``YYYY-MM`` for monthly agreements, ``YYYY-Qn`` for quarterly."""
+    if period == "quarterly":
+        return f"{period_start.year}-Q{(period_start.month - 1) // 3 + 1}"
+    return f"{period_start:%Y-%m}"

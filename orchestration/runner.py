@@ -1,0 +1,108 @@
+"""Run the pipeline for a range of months, in process, and say plainly whether it published."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from orchestration.lib.agreements import load_catalog
+from orchestration.lib.periods import add_months
+from orchestration.lib.settings import RunPaths
+
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    run_id: str
+    reason: str = ""
+    failed_steps: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+
+
+def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
+    return {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
+
+
+def run_pipeline(
+    paths: RunPaths, first: dt.date, last: dt.date, instance: dg.DagsterInstance | None = None
+) -> RunOutcome:
+    """Validate the definitions, then materialise every asset for months ``first``..``last``.
+
+    Raises DefinitionsError before anything runs when the definitions are invalid.
+    """
+    load_catalog(paths.definitions)  # the same validation as `sla validate`, before any step
+    paths.export()
+    from orchestration.defs.transform.project import ensure_manifest
+
+    ensure_manifest()
+    from orchestration.definitions import build_defs
+
+    job = build_defs().resolve_implicit_global_asset_job_def()
+    tags = (
+        {"dagster/partition": first.isoformat()}
+        if first == last
+        else _partition_tags(first, last)
+    )
+    with _instance(instance) as active:
+        result = job.execute_in_process(
+            instance=active,
+            raise_on_error=False,
+            tags=tags,
+            partition_key=first.isoformat() if first == last else None,
+        )
+    return _outcome(result, last)
+
+
+class _instance:
+    def __init__(self, given: dg.DagsterInstance | None):
+        self.given = given
+        self.owned: dg.DagsterInstance | None = None
+
+    def __enter__(self) -> dg.DagsterInstance:
+        if self.given is not None:
+            return self.given
+        self.owned = dg.DagsterInstance.ephemeral()
+        return self.owned
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owned is not None:
+            self.owned.dispose()
+
+
+def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
+    failed_steps = [
+        event.step_key
+        for event in result.all_events
+        if event.event_type_value == "STEP_FAILURE" and event.step_key
+    ]
+    failed_checks = [
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    if result.success and not failed_checks:
+        return RunOutcome(True, result.run_id)
+    reasons = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.event_specific_data.error  # type: ignore[union-attr]
+            message = error.message.strip().splitlines()[0] if error else "failed"
+            reasons.append(f"step {event.step_key} failed: {message}")
+    if failed_checks:
+        reasons.insert(0, f"blocking data-quality check failed: {', '.join(failed_checks)}")
+    return RunOutcome(
+        False,
+        result.run_id,
+        reasons[0] if reasons else "the run did not complete",
+        failed_steps,
+        failed_checks,
+    )
+
+
+def period_after(month: dt.date) -> dt.date:
+    return add_months(month, 1)

@@ -25,13 +25,13 @@ from orchestration.lib.settings import (
 )
 
 app = typer.Typer(
-    help="SLA compliance reporting: from probes and tickets to compliance, credits and review packs.",
+    help="SLA compliance reporting: probes and tickets to compliance, credits and review packs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DefinitionsOption = Annotated[
     Path, typer.Option("--definitions", help="folder of agreements/ and calendars/")
@@ -64,6 +64,19 @@ def validate(
         f"ok: {len(catalog.agreements)} agreement(s), {len(catalog.calendars)} calendar(s) "
         f"in {path} (definitions sha256 {catalog.sha256[:12]})"
     )
+
+
+@app.command()
+def schema(
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the schema files")] = Path(
+        "docs"
+    ),
+) -> None:
+    """Write the JSON Schemas of agreement, calendar and review files (for editors)."""
+    from orchestration.lib.agreements.jsonschema import write_schemas
+
+    for path in write_schemas(out_dir):
+        out.print(f"wrote {path}")
 
 
 @app.command()

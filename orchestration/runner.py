@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.lib.agreements import load_catalog
-from orchestration.lib.periods import add_months
 from orchestration.lib.settings import RunPaths
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -29,7 +28,11 @@ def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
 
 
 def run_pipeline(
-    paths: RunPaths, first: dt.date, last: dt.date, instance: dg.DagsterInstance | None = None
+    paths: RunPaths,
+    first: dt.date,
+    last: dt.date,
+    instance: dg.DagsterInstance | None = None,
+    log_level: str = "WARNING",
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
@@ -53,6 +56,7 @@ def run_pipeline(
             instance=active,
             raise_on_error=False,
             tags=tags,
+            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             partition_key=first.isoformat() if first == last else None,
         )
     return _outcome(result, last)
@@ -103,6 +107,3 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
         failed_checks,
     )
 
-
-def period_after(month: dt.date) -> dt.date:
-    return add_months(month, 1)

@@ -1,27 +1,49 @@
 """Agreement definitions, validated and loaded into the warehouse for dbt."""
 
-
 import dagster as dg
 
 from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
 from orchestration.lib.agreements import DefinitionsError, load_catalog
-from orchestration.lib.agreements.tables import write_definitions
+from orchestration.lib.agreements.tables import TABLES, write_definitions
+
+TABLE_DESCRIPTIONS = {
+    "agreements": "One row per agreement: parties, currency, period, calendar, review cadence.",
+    "agreement_versions": "One row per agreement version: fee, cap, notice, chronic-breach rule; "
+    "in force from effective_from until the next version.",
+    "objectives": "One row per objective of each version: kind, target, unit, clock, threshold.",
+    "objective_pause_statuses": "Ticket statuses that stop an objective's clock.",
+    "credit_tiers": "Service-credit schedule rows: threshold (below/above) and credit %.",
+    "calendars": "Business calendars: time zone and public-holiday region.",
+    "calendar_hours": "Working intervals per calendar and weekday, local minutes.",
+    "calendar_closed_days": "Public holidays and closures per calendar and date.",
+    "review_items": "Action items carried over from earlier review meetings.",
+    "definition_files": "Every definitions file with its SHA-256: what this run was computed from.",
+}
 
 
-@dg.asset(
-    key=["definitions", "sla_definitions"],
-    group_name="definitions",
-    partitions_def=monthly_partitions,
-    kinds={"yaml", "duckdb"},
-)
-def sla_definitions(context: dg.AssetExecutionContext, paths: SlaPaths) -> dg.MaterializeResult:
+
+def _table_specs() -> list[dg.AssetSpec]:
+    # built in a function: Dagster's autoloader would collect module-level specs a second time
+    return [
+        dg.AssetSpec(
+            key=["definitions", table],
+            group_name="definitions",
+            description=TABLE_DESCRIPTIONS[table],
+            kinds={"yaml", "duckdb"},
+            partitions_def=monthly_partitions,
+        )
+        for table in TABLES
+    ]
+
+
+@dg.multi_asset(specs=_table_specs(), name="sla_definitions", partitions_def=monthly_partitions)
+def sla_definitions(context: dg.AssetExecutionContext, paths: SlaPaths):
     """The service level agreements in force: parties, versions by effective date, objectives,
     credit tiers, and the business calendars (hours, holidays, closures) their clocks run on.
 
     Validated from ``sla_definitions/`` before anything else runs: an invalid file stops the run
-    with every error named by file and field. Grain: one row per agreement, version, objective,
-    tier and calendar day closed, in the ``definitions`` schema.
+    with every error named by file and field.
     """
     try:
         catalog = load_catalog(paths.definitions_dir)
@@ -33,10 +55,8 @@ def sla_definitions(context: dg.AssetExecutionContext, paths: SlaPaths) -> dg.Ma
     with paths.connect() as connection:
         counts = write_definitions(connection, catalog)
     context.log.info(f"loaded definitions {catalog.sha256[:12]} from {paths.definitions_dir}")
-    return dg.MaterializeResult(
-        metadata={
-            "definitions_sha256": catalog.sha256,
-            "agreements": len(catalog.agreements),
-            **{f"rows_{name}": count for name, count in counts.items()},
-        }
-    )
+    for table, count in counts.items():
+        yield dg.MaterializeResult(
+            asset_key=["definitions", table],
+            metadata={"rows": count, "definitions_sha256": catalog.sha256},
+        )

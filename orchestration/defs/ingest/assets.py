@@ -54,7 +54,7 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
         group_name="ingest",
         partitions_def=monthly_partitions,
         deps=[dg.AssetKey(["raw", d]) for d in DEPENDENCIES.get(source.name, [])]
-        + [dg.AssetKey(["definitions", "sla_definitions"])],
+        + [dg.AssetKey(["definitions", "agreements"])],
         kinds={"duckdb"},
         description=DESCRIPTIONS[source.name],
     )

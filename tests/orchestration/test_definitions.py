@@ -1,0 +1,77 @@
+"""The Dagster code location: it loads, its graph is the reviewed one, its policies hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.defs.schedules.schedules import closing_month
+
+SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "asset_graph.txt"
+
+
+@pytest.fixture(scope="module")
+def defs() -> dg.Definitions:
+    from orchestration.definitions import build_defs
+
+    return build_defs()
+
+
+def _graph_lines(defs: dg.Definitions) -> list[str]:
+    graph = defs.resolve_asset_graph()
+    lines = []
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        parents = sorted(p.to_user_string() for p in node.parent_keys)
+        checks = sorted(c.name for c in node.check_keys)
+        lines.append(
+            f"{key.to_user_string()} [{node.group_name}] <- {', '.join(parents) or '-'}"
+            + (f" | checks: {', '.join(checks)}" if checks else "")
+        )
+    return lines
+
+
+def test_asset_graph_matches_snapshot(defs):
+    """A change to the graph (a renamed model, a lost dependency) must be a reviewed change:
+    regenerate with UPDATE_SNAPSHOTS=1 and read the diff."""
+    current = "\n".join(_graph_lines(defs)) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(current, encoding="utf-8")
+    assert current == SNAPSHOT.read_text(encoding="utf-8")
+
+
+def test_every_asset_states_its_business_meaning(defs):
+    graph = defs.resolve_asset_graph()
+    missing = [
+        key.to_user_string()
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).is_materializable and not (graph.get(key).description or "").strip()
+    ]
+    assert not missing, f"assets without a description: {missing}"
+
+
+def test_assets_are_nouns_not_verbs(defs):
+    verbs = ("load_", "compute_", "build_", "make_", "get_", "run_")
+    names = [key.path[-1] for key in defs.resolve_asset_graph().get_all_asset_keys()]
+    assert not [n for n in names if n.startswith(verbs)]
+
+
+def test_runs_use_the_in_process_executor(defs):
+    # one DuckDB writer at a time: dbt writes from a subprocess, steps must not overlap
+    job = defs.resolve_implicit_global_asset_job_def()
+    assert job.executor_def.name == dg.in_process_executor.name
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "month"),
+    [
+        (dt.datetime(2026, 3, 2, 6), "2026-02-01"),
+        (dt.datetime(2026, 1, 2, 6), "2025-12-01"),  # the close of December runs in January
+    ],
+)
+def test_monthly_close_publishes_the_month_that_ended(scheduled, month):
+    assert closing_month(scheduled) == month

@@ -33,9 +33,11 @@ def run_pipeline(
     last: dt.date,
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
+    selection: dg.AssetSelection | None = None,
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
+    ``selection`` runs a subset (with its checks): the benchmark times stages alone with it.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions)  # the same validation as `sla validate`, before any step
@@ -45,11 +47,18 @@ def run_pipeline(
     ensure_manifest()
     from orchestration.definitions import build_defs
 
-    job = build_defs().resolve_implicit_global_asset_job_def()
+    defs = build_defs()
+    if selection is None:
+        job = defs.resolve_implicit_global_asset_job_def()
+    else:
+        from orchestration.defs.partitions import monthly_partitions
+
+        subset = dg.define_asset_job(
+            "subset", selection=selection, partitions_def=monthly_partitions
+        )
+        job = dg.Definitions.merge(defs, dg.Definitions(jobs=[subset])).resolve_job_def("subset")
     tags = (
-        {"dagster/partition": first.isoformat()}
-        if first == last
-        else _partition_tags(first, last)
+        {"dagster/partition": first.isoformat()} if first == last else _partition_tags(first, last)
     )
     with _instance(instance) as active:
         result = job.execute_in_process(
@@ -106,4 +115,3 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
         failed_steps,
         failed_checks,
     )
-

@@ -1,0 +1,262 @@
+"""`make bench`: the pipeline at service-desk scale, against the budgets it must meet.
+
+Generates a year of data with the project's own generator (Parquet and CSV), then measures wall
+time and peak RSS of the whole process tree for: the full build of the year and each stage alone,
+the monthly close of a 13th month, the ticket-clock stage against a hand-written reference query,
+CSV and Parquet ingestion throughput, and `make demo` after installation. Prints a table and
+writes it to docs/benchmarks.md (``--small`` writes to bench/out/small/ instead and runs in
+seconds: the test suite runs it to show that the benchmark code still works).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from bench.measure import Measurement, measure
+from orchestration.lib.settings import (
+    DBT_PROFILES_DIR,
+    DBT_PROJECT_DIR,
+    PROJECT_ROOT,
+    dbt_executable,
+)
+
+PYTHON = sys.executable
+GB = 1024**3
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    agreements: int
+    services: int
+    months: int
+    tickets_per_agreement_month: int
+    start: str
+
+
+FULL = Scale("full", agreements=200, services=100, months=12, tickets_per_agreement_month=834,
+             start="2025-01")  # fmt: skip
+SMALL = Scale("small", agreements=3, services=3, months=2, tickets_per_agreement_month=40,
+              start="2025-01")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    value: str
+    budget: str
+    verdict: str  # pass | FAIL | -
+
+
+def _month(start: str, offset: int) -> str:
+    year, month = (int(p) for p in start.split("-"))
+    index = year * 12 + month - 1 + offset
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _env(root: Path, landing: Path, warehouse: Path) -> dict[str, str]:
+    return {
+        "SLA_DEFINITIONS": str(root / "sla_definitions"),
+        "SLA_LANDING": str(landing),
+        "SLA_WAREHOUSE": str(warehouse),
+        "SLA_REPORTS": str(root / "reports"),
+        "SLA_DBT_TARGET": str(root / "dbt-target"),
+    }
+
+
+def _generate(root: Path, scale: Scale, fmt: str, start: str, months: int) -> Measurement:
+    command = [
+        PYTHON, "-m", "orchestration.cli", "generate", "--out", str(root),
+        "--agreements", str(scale.agreements), "--services", str(scale.services),
+        "--months", str(months), "--start", start, "--seed", "7",
+        "--tickets", str(scale.tickets_per_agreement_month), "--format", fmt,
+    ]  # fmt: skip
+    return measure(f"generate {fmt} {start}", command, root / "logs")
+
+
+def _stage(name: str, stage: str, env: dict[str, str], first: str, last: str, logs: Path):
+    return measure(name, [PYTHON, "-m", "bench.stage", stage, first, last], logs, env=env)
+
+
+def _rows_read(warehouse: Path) -> int:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute("select sum(rows_read) from raw.landing_files").fetchone()[0]
+
+
+def _clock_vs_reference(env: dict[str, str], warehouse: Path, scale: Scale, logs: Path):
+    clock_select = " ".join(
+        f"path:dbt_project/models/{folder}"
+        for folder in ("intermediate/calendar", "intermediate/tickets", "marts/tickets")
+    )
+    last = _month(scale.start, scale.months)
+    variables = json.dumps({"period_start": f"{scale.start}-01", "period_end": f"{last}-01"})
+    clock = measure(
+        "clock stage (dbt)",
+        [dbt_executable(), "run", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROFILES_DIR), "--target-path", env["SLA_DBT_TARGET"],
+         "--select", *clock_select.split(), "--vars", variables],
+        logs, env=env,
+    )  # fmt: skip
+    first_day = dt.date.fromisoformat(f"{scale.start}-01") - dt.timedelta(days=31)
+    last_day = dt.date.fromisoformat(f"{last}-01") + dt.timedelta(days=62)
+    sql = (Path(__file__).parent / "reference_clock.sql").read_text()
+    sql = sql.replace("{first_day}", first_day.isoformat()).replace(
+        "{last_day}", last_day.isoformat()
+    )
+    script = logs / "reference_clock.py"
+    script.write_text(
+        "import duckdb, sys\n"
+        f"c = duckdb.connect({str(warehouse)!r})\n"
+        "c.execute(\"set timezone = 'UTC'\")\n"
+        f"c.execute({sql!r})\n"
+        "print(c.execute('select count(*) from main.bench_reference_clock').fetchone())\n"
+    )
+    reference = measure("clock reference query", [PYTHON, str(script)], logs, env=env)
+    return clock, reference
+
+
+def _machine() -> str:
+    memory = psutil.virtual_memory().total / GB
+    return (
+        f"{os.cpu_count()} cores, {memory:.1f} GB memory, {platform.system()} "
+        f"{platform.machine()}, Python {platform.python_version()}, duckdb {duckdb.__version__}"
+    )
+
+
+def _verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+def run(scale: Scale, out: Path, write_docs: bool, with_demo: bool) -> list[Row]:
+    if out.exists():
+        shutil.rmtree(out)
+    logs = out / "logs"
+    rows: list[Row] = []
+    failures: list[str] = []
+
+    def check(m: Measurement) -> Measurement:
+        if m.returncode != 0:
+            failures.append(f"{m.name} exited {m.returncode}: see {m.log}")
+        return m
+
+    parquet_root, csv_root = out / "parquet", out / "csv"
+    gen_parquet = check(_generate(parquet_root, scale, "parquet", scale.start, scale.months))
+    gen_csv = check(_generate(csv_root, scale, "csv", scale.start, scale.months))
+    rows.append(Row("generate a year, Parquet (s)", f"{gen_parquet.seconds:.1f}", "-", "-"))
+    rows.append(Row("generate a year, CSV (s)", f"{gen_csv.seconds:.1f}", "-", "-"))
+    first, last = scale.start, _month(scale.start, scale.months - 1)
+
+    # ingestion throughput: definitions + ingest assets (with their checks) on a fresh warehouse
+    for fmt, root in (("CSV", csv_root), ("Parquet", parquet_root)):
+        warehouse = out / f"ingest-{fmt.lower()}.duckdb"
+        env = _env(root, root / "landing", warehouse)
+        m = check(_stage(f"ingest {fmt}", "ingest", env, first, last, logs))
+        read = _rows_read(warehouse) if m.returncode == 0 else 0
+        per_second = read / m.seconds if m.seconds else 0
+        budget_ok = per_second >= 1_000_000 if fmt == "CSV" else True
+        rows.append(
+            Row(f"ingest {fmt}: {read:,} rows (rows/s)", f"{per_second:,.0f}",
+                "≥ 1,000,000" if fmt == "CSV" else "-",
+                _verdict(budget_ok) if fmt == "CSV" else "-")
+        )  # fmt: skip
+
+    # the full build of the year, from Parquet landing, on a fresh warehouse
+    warehouse = out / "year.duckdb"
+    env = _env(parquet_root, parquet_root / "landing", warehouse)
+    full = check(_stage("full build", "all", env, first, last, logs))
+    rows.append(Row("full year build (s)", f"{full.seconds:.1f}", "≤ 300",
+                    _verdict(full.seconds <= 300)))  # fmt: skip
+    rows.append(Row("full year build peak RSS (GB)", f"{full.peak_rss_gb:.2f}", "≤ 6",
+                    _verdict(full.peak_rss_gb <= 6)))  # fmt: skip
+
+    # each stage alone, on the loaded year
+    for stage in ("ingest", "dbt", "publish"):
+        m = check(_stage(f"stage {stage}", stage, env, first, last, logs))
+        rows.append(Row(f"stage alone: {stage} (s / GB)",
+                        f"{m.seconds:.1f} / {m.peak_rss_gb:.2f}", "-", "-"))  # fmt: skip
+
+    clock, reference = _clock_vs_reference(env, warehouse, scale, logs)
+    check(clock), check(reference)
+    ratio = clock.seconds / reference.seconds if reference.seconds else float("inf")
+    rows.append(Row("clock stage / reference query",
+                    f"{clock.seconds:.1f} s / {reference.seconds:.1f} s = {ratio:.2f}",
+                    "≤ 1.5", _verdict(ratio <= 1.5)))  # fmt: skip
+
+    # monthly close: a 13th month lands on top of the loaded year
+    close_month = _month(scale.start, scale.months)
+    extra = out / "next-month"
+    check(_generate(extra, scale, "parquet", close_month, 1))
+    for source_dir in (extra / "landing").iterdir():
+        for file in source_dir.iterdir():
+            shutil.copy(file, parquet_root / "landing" / source_dir.name / file.name)
+    close = check(_stage("monthly close", "all", env, close_month, close_month, logs))
+    rows.append(Row("monthly close (s)", f"{close.seconds:.1f}", "≤ 45",
+                    _verdict(close.seconds <= 45)))  # fmt: skip
+
+    if with_demo:
+        demo = check(measure("make demo", ["make", "demo"], logs, cwd=PROJECT_ROOT))
+        rows.append(Row("make demo after install (s)", f"{demo.seconds:.1f}", "≤ 60",
+                        _verdict(demo.seconds <= 60)))  # fmt: skip
+
+    table = _table(rows, scale, failures)
+    print(table)
+    target = PROJECT_ROOT / "docs" / "benchmarks.md" if write_docs else out / "benchmarks.md"
+    _write_report(target, table)
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
+    return rows if not failures else [*rows, Row("errors", str(len(failures)), "0", "FAIL")]
+
+
+def _table(rows: list[Row], scale: Scale, failures: list[str]) -> str:
+    lines = [
+        f"Scale `{scale.name}`: {scale.agreements} agreements, {scale.services} services probed "
+        f"every minute, {scale.months} months from {scale.start}, "
+        f"{scale.tickets_per_agreement_month} tickets per agreement-month.",
+        f"Machine: {_machine()}.",
+        "",
+        "| measure | value | budget | verdict |",
+        "|---|---|---|---|",
+        *(f"| {r.measure} | {r.value} | {r.budget} | {r.verdict} |" for r in rows),
+    ]
+    if failures:
+        lines += ["", "Errors:", *(f"- {f}" for f in failures)]
+    return "\n".join(lines)
+
+
+def _write_report(target: Path, table: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    marker = "<!-- bench:table -->"
+    if target.exists() and marker in target.read_text():
+        before, _, rest = target.read_text().partition(marker)
+        _, _, after = rest.partition("<!-- /bench:table -->")
+        text = f"{before}{marker}\n{table}\n<!-- /bench:table -->{after}"
+    else:
+        text = f"# Benchmarks\n\n{marker}\n{table}\n<!-- /bench:table -->\n"
+    target.write_text(text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="a seconds-long run of every step")
+    parser.add_argument("--out", type=Path, default=None, help="scratch folder")
+    parser.add_argument("--no-demo", action="store_true", help="skip timing `make demo`")
+    args = parser.parse_args()
+    scale = SMALL if args.small else FULL
+    out = args.out or PROJECT_ROOT / "bench" / "out" / scale.name
+    rows = run(scale, out, write_docs=not args.small, with_demo=not args.small and not args.no_demo)
+    return 1 if any(r.measure == "errors" for r in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

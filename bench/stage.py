@@ -1,0 +1,39 @@
+"""Run one stage of the pipeline alone (a subprocess target for the benchmark).
+
+``python -m bench.stage STAGE FIRST LAST`` with the run's paths in the SLA_* environment
+variables; STAGE is one of: ingest, dbt, publish, all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import dagster as dg
+
+from orchestration.lib.settings import RunPaths
+from orchestration.runner import run_pipeline
+
+STAGES = {
+    "ingest": dg.AssetSelection.groups("definitions", "ingest"),
+    "dbt": dg.AssetSelection.groups("staging", "intermediate", "marts"),
+    "publish": dg.AssetSelection.groups("publish"),
+    "all": None,
+}
+
+
+def main(stage: str, first: str, last: str) -> int:
+    outcome = run_pipeline(
+        RunPaths.from_env(),
+        dt.date.fromisoformat(f"{first}-01"),
+        dt.date.fromisoformat(f"{last}-01"),
+        selection=STAGES[stage],
+    )
+    if not outcome.success:
+        print(f"stage {stage} failed: {outcome.reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))

@@ -1,30 +1,120 @@
-"""Publications for the period: walking-skeleton version (compliance CSV only)."""
+"""The publications of a run: compliance table, credits ledger, review packs and manifest.
 
+One multi-asset in one op, because the four outputs are published together or not at all: every
+file is written to a staging folder and the period folders are swapped into place at the end
+(see ``atomic.py`` and docs/publications.md).
+"""
 
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.defs.partitions import monthly_partitions
+from orchestration.defs.publish.publication import publish_window
 from orchestration.defs.resources import SlaPaths
 
-
-@dg.asset(
-    key=["publish", "compliance_report"],
-    group_name="publish",
-    partitions_def=monthly_partitions,
-    deps=[dg.AssetKey(["marts", "ticket_counts"])],
-    kinds={"csv"},
+MART_INPUTS = (
+    "objective_periods",
+    "objective_credits",
+    "agreement_credits",
+    "chronic_breaches",
+    "ticket_clocks",
+    "outages",
+    "maintenance_windows",
 )
-def compliance_report(context: dg.AssetExecutionContext, paths: SlaPaths) -> dg.MaterializeResult:
-    """The compliance table analysts read: every agreement x objective for the period."""
-    period = context.partition_time_window.start.strftime("%Y-%m")
-    out = Path(paths.reports_dir) / period
-    out.mkdir(parents=True, exist_ok=True)
-    target = out / "compliance.csv"
+MART_DEPS = [dg.AssetKey(["marts", name]) for name in MART_INPUTS]
+
+COMPLIANCE_KEY = dg.AssetKey(["publish", "compliance_report"])
+CREDITS_KEY = dg.AssetKey(["publish", "credits_ledger"])
+PACKS_KEY = dg.AssetKey(["publish", "review_packs"])
+MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            COMPLIANCE_KEY,
+            deps=MART_DEPS,
+            group_name="publish",
+            kinds={"csv", "parquet"},
+            description="The compliance table analysts read: one row per agreement × objective "
+            "× period with actual, target, status (met/breached/insufficient data), margin, "
+            "sample size and coverage. reports/<period>/compliance.{csv,parquet}.",
+        ),
+        dg.AssetSpec(
+            CREDITS_KEY,
+            deps=MART_DEPS,
+            group_name="publish",
+            kinds={"csv", "parquet", "xlsx"},
+            description="The credits ledger finance books from: one row per agreement × "
+            "objective (zero credits included, so it reconciles with the compliance table) and "
+            "one agreement_total row per agreement with the amount payable after cap and "
+            "minimum. Byte-identical for the same inputs and run id. "
+            "reports/<period>/credits.{csv,parquet,xlsx}.",
+        ),
+        dg.AssetSpec(
+            PACKS_KEY,
+            deps=MART_DEPS,
+            group_name="publish",
+            kinds={"html", "pdf"},
+            description="One review pack per agreement and review period (the agreement's "
+            "review cadence), circulated before the service review meeting: scorecard, trends, "
+            "breach drivers, credits, chronic breaches, data quality, recommendations and "
+            "action items. reports/<period>/review_packs/<agreement_id>.{html,pdf}.",
+        ),
+        dg.AssetSpec(
+            MANIFEST_KEY,
+            deps=MART_DEPS,
+            group_name="publish",
+            kinds={"json"},
+            description="Per period folder: run id and time, tool versions, the definitions' "
+            "SHA-256, every input file's SHA-256 and row counts, and every published file's "
+            "SHA-256. reports/<period>/manifest.json.",
+        ),
+    ],
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    can_subset=False,
+)
+def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
+    """Publish every agreement period that ends inside the run's partition window."""
+    window = context.partition_time_window
+    start, end = window.start.date(), window.end.date()
+    generated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     with paths.connect(read_only=True) as connection:
-        connection.execute(
-            f"copy (select * from marts.ticket_counts where period_key = '{period}' order by all) "
-            f"to '{target}' (header)"
+        summary = publish_window(
+            connection,
+            Path(paths.reports_dir),
+            start=start,
+            end=end,
+            run_id=context.run_id,
+            generated_at=generated_at,
+            log=context.log.info,
         )
-    return dg.MaterializeResult(metadata={"path": str(target)})
+    reports = str(Path(paths.reports_dir))
+    common = {"reports_dir": reports, "periods": ", ".join(summary.periods) or "none"}
+    yield dg.MaterializeResult(
+        asset_key=COMPLIANCE_KEY,
+        metadata={
+            **common,
+            "rows": summary.compliance_rows,
+            "files": "\n".join(summary.compliance),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=CREDITS_KEY,
+        metadata={**common, "rows": summary.credit_rows, "files": "\n".join(summary.credits)},
+    )
+    yield dg.MaterializeResult(
+        asset_key=PACKS_KEY,
+        metadata={
+            **common,
+            "packs": len(summary.review_packs) // 2,
+            "files": "\n".join(summary.review_packs),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=MANIFEST_KEY,
+        metadata={**common, "files": "\n".join(summary.manifests)},
+    )

@@ -1,0 +1,52 @@
+-- one row per agreement x period x service named by an availability or latency objective of the
+-- version in force: the time frame in which that service's minutes and maintenance are judged
+with
+
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
+objectives as (
+
+    select * from {{ ref('stg_definitions__objectives') }}
+
+),
+
+services_in_force as (
+
+    select distinct
+        periods.agreement_id,
+        periods.period_key,
+        periods.version,
+        objectives.service_id,
+    from periods
+    inner join objectives
+        on
+            periods.agreement_id = objectives.agreement_id
+            and periods.version = objectives.version
+    where objectives.service_id is not null
+
+),
+
+final as (
+
+    select
+        services_in_force.agreement_id,
+        services_in_force.period_key,
+        services_in_force.version,
+        services_in_force.service_id,
+        periods.period_start_at,
+        periods.period_end_at,
+        date_diff('minute', periods.period_start_at, periods.period_end_at) as period_minutes,
+        coalesce(periods.maintenance_notice_seconds, 0) as required_notice_seconds,
+    from services_in_force
+    inner join periods
+        on
+            services_in_force.agreement_id = periods.agreement_id
+            and services_in_force.period_key = periods.period_key
+
+)
+
+select * from final

@@ -1,0 +1,130 @@
+-- one row per agreement x period x service: agreed minutes (period minutes minus excluded
+-- maintenance) and how many of them have probe data (coverage)
+with
+
+service_periods as (
+
+    select * from {{ ref('int_service_periods_enumerated') }}
+
+),
+
+excluded_minutes as (
+
+    select * from {{ ref('int_maintenance_minutes_excluded') }}
+
+),
+
+data_buckets as (
+
+    select * from {{ ref('int_service_data_minutes_bucketed') }}
+
+),
+
+probes as (
+
+    select * from {{ ref('stg_landing__probes') }}
+
+),
+
+excluded_counted as (
+
+    select
+        agreement_id,
+        period_key,
+        service_id,
+        count(*) as excluded_minutes,
+    from excluded_minutes
+    group by 1, 2, 3
+
+),
+
+data_in_period as (
+
+    select
+        service_periods.agreement_id,
+        service_periods.period_key,
+        service_periods.service_id,
+        sum(data_buckets.data_minutes) as data_minutes,
+    from service_periods
+    inner join data_buckets
+        on
+            service_periods.service_id = data_buckets.service_id
+            and service_periods.period_start_at <= data_buckets.bucket_at
+            and service_periods.period_end_at > data_buckets.bucket_at
+    group by 1, 2, 3
+
+),
+
+data_in_excluded as (
+
+    -- an inner join lets DuckDB build its hash table on the few excluded minutes and stream
+    -- the probes past it, instead of aggregating every probe minute again
+    select
+        excluded_minutes.agreement_id,
+        excluded_minutes.period_key,
+        excluded_minutes.service_id,
+        count(distinct excluded_minutes.minute_at) as data_minutes,
+    from excluded_minutes
+    inner join probes
+        on
+            excluded_minutes.service_id = probes.service_id
+            and excluded_minutes.minute_at = date_trunc('minute', probes.checked_at)
+    group by 1, 2, 3
+
+),
+
+counts_joined as (
+
+    select
+        service_periods.agreement_id,
+        service_periods.period_key,
+        service_periods.version,
+        service_periods.service_id,
+        service_periods.period_start_at,
+        service_periods.period_end_at,
+        service_periods.period_minutes,
+        coalesce(excluded_counted.excluded_minutes, 0) as excluded_minutes,
+        coalesce(data_in_period.data_minutes, 0)
+        - coalesce(data_in_excluded.data_minutes, 0) as data_minutes,
+    from service_periods
+    left join excluded_counted
+        on
+            service_periods.agreement_id = excluded_counted.agreement_id
+            and service_periods.period_key = excluded_counted.period_key
+            and service_periods.service_id = excluded_counted.service_id
+    left join data_in_period
+        on
+            service_periods.agreement_id = data_in_period.agreement_id
+            and service_periods.period_key = data_in_period.period_key
+            and service_periods.service_id = data_in_period.service_id
+    left join data_in_excluded
+        on
+            service_periods.agreement_id = data_in_excluded.agreement_id
+            and service_periods.period_key = data_in_excluded.period_key
+            and service_periods.service_id = data_in_excluded.service_id
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        period_key,
+        version,
+        service_id,
+        period_start_at,
+        period_end_at,
+        period_minutes,
+        excluded_minutes,
+        period_minutes - excluded_minutes as agreed_minutes,
+        data_minutes,
+        -- one division of exact integers: the double is the correctly rounded ratio
+        case
+            when period_minutes > excluded_minutes
+                then cast(data_minutes * 100 as double) / (period_minutes - excluded_minutes)
+        end as coverage_pct,
+    from counts_joined
+
+)
+
+select * from final

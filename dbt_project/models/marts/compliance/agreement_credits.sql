@@ -1,0 +1,63 @@
+-- one row per agreement x period: the credit owed in the agreement currency after the cap and
+-- the minimum credit amount
+with
+
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
+objective_credits as (
+
+    select * from {{ ref('objective_credits') }}
+
+),
+
+totals as (
+
+    select
+        agreement_id,
+        period_key,
+        sum(credit_amount_uncapped) as credit_amount_uncapped,
+        sum(credit_amount_capped) as credit_amount_capped,
+        sum(credit_amount) as credit_amount,
+        bool_or(is_capped) as is_capped,
+        bool_or(is_below_minimum) as is_below_minimum,
+    from objective_credits
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        periods.agreement_id,
+        periods.period_key,
+        periods.period_start,
+        periods.period_end,
+        periods.is_in_run_window,
+        periods.version,
+        periods.currency,
+        periods.fee_amount,
+        periods.credit_cap_pct as cap_pct,
+        cast(round(
+            cast(periods.fee_amount as decimal(38, 2)) * periods.credit_cap_pct * 0.01, 2
+        ) as decimal(18, 2)) as cap_amount,
+        periods.min_credit_amount,
+        cast(coalesce(totals.credit_amount_uncapped, 0) as decimal(18, 2))
+            as credit_amount_uncapped,
+        cast(coalesce(totals.credit_amount_capped, 0) as decimal(18, 2))
+            as credit_amount_capped,
+        cast(coalesce(totals.credit_amount, 0) as decimal(18, 2)) as credit_amount,
+        coalesce(totals.is_capped, false) as is_capped,
+        coalesce(totals.is_below_minimum, false) as is_below_minimum,
+    from periods
+    left join totals
+        on
+            periods.agreement_id = totals.agreement_id
+            and periods.period_key = totals.period_key
+
+)
+
+select * from final

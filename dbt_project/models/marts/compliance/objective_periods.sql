@@ -1,0 +1,185 @@
+-- the compliance table: one row per agreement x period x objective of the version in force,
+-- whether or not any data was measured for it
+with
+
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
+objectives as (
+
+    select * from {{ ref('stg_definitions__objectives') }}
+
+),
+
+availability as (
+
+    select * from {{ ref('int_availability_objectives_measured') }}
+
+),
+
+latency as (
+
+    select * from {{ ref('int_latency_objectives_measured') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('int_ticket_objectives_measured') }}
+
+),
+
+measured as (
+
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        actual,
+        sample_size,
+        coverage_pct,
+        agreed_minutes,
+        down_minutes,
+    from availability
+    union all
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        actual,
+        sample_size,
+        coverage_pct,
+        agreed_minutes,
+        null as down_minutes,
+    from latency
+    union all
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        cast(actual as double) as actual,
+        sample_size,
+        null as coverage_pct,
+        null as agreed_minutes,
+        null as down_minutes,
+    from tickets
+
+),
+
+objective_periods_enumerated as (
+
+    select
+        periods.agreement_id,
+        periods.period_key,
+        periods.period_start,
+        periods.period_end,
+        periods.period_index,
+        periods.is_in_run_window,
+        periods.version,
+        objectives.objective_id,
+        objectives.objective_order,
+        objectives.objective_name,
+        objectives.kind,
+        objectives.service_id,
+        objectives.priority,
+        objectives.target,
+        objectives.unit,
+        objectives.is_higher_better,
+        objectives.warning_margin,
+        objectives.min_responses,
+    from periods
+    inner join objectives
+        on
+            periods.agreement_id = objectives.agreement_id
+            and periods.version = objectives.version
+
+),
+
+measures_joined as (
+
+    select
+        objective_periods_enumerated.*,
+        measured.actual,
+        cast(coalesce(measured.sample_size, 0) as bigint) as sample_size,
+        measured.coverage_pct,
+        measured.agreed_minutes,
+        measured.down_minutes,
+        -- met: actual >= target (higher is better) or actual <= target (latency)
+        case
+            when objective_periods_enumerated.is_higher_better
+                then measured.actual >= objective_periods_enumerated.target
+            else measured.actual <= objective_periods_enumerated.target
+        end as is_target_met,
+        case
+            when objective_periods_enumerated.is_higher_better
+                then measured.actual - objective_periods_enumerated.target
+            else objective_periods_enumerated.target - measured.actual
+        end as margin,
+    from objective_periods_enumerated
+    left join measured
+        on
+            objective_periods_enumerated.agreement_id = measured.agreement_id
+            and objective_periods_enumerated.period_key = measured.period_key
+            and objective_periods_enumerated.objective_id = measured.objective_id
+
+),
+
+statuses_assigned as (
+
+    select
+        *,
+        case
+            when actual is null or sample_size = 0 then 'insufficient_data'
+            when kind = 'csat' and sample_size < coalesce(min_responses, 1)
+                then 'insufficient_data'
+            -- no-data minutes count as neither up nor down, so the observed uptime is an upper
+            -- bound: below target it is a breach however little was observed
+            when not is_target_met then 'breached'
+            when
+                kind = 'availability'
+                and coverage_pct < {{ var('min_coverage_pct', 90) }}
+                then 'insufficient_data'
+            else 'met'
+        end as status,
+    from measures_joined
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        period_key,
+        period_start,
+        period_end,
+        period_index,
+        is_in_run_window,
+        version,
+        objective_id,
+        objective_order,
+        objective_name,
+        kind,
+        service_id,
+        priority,
+        target,
+        actual,
+        unit,
+        is_higher_better,
+        sample_size,
+        coverage_pct,
+        agreed_minutes,
+        down_minutes,
+        status,
+        margin,
+        warning_margin,
+        coalesce(
+            status = 'met' and margin < warning_margin, false
+        ) as is_warning,
+    from statuses_assigned
+
+)
+
+select * from final

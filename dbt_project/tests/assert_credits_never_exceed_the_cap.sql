@@ -1,0 +1,53 @@
+-- a row returned = an agreement-period whose objective credits add up to more than its cap,
+-- or whose ledger total differs from the sum of its objective credits
+with
+
+objective_credits as (
+
+    select * from {{ ref('objective_credits') }}
+
+),
+
+agreement_credits as (
+
+    select * from {{ ref('agreement_credits') }}
+
+),
+
+sums as (
+
+    select
+        agreement_id,
+        period_key,
+        sum(credit_amount) as credit_amount,
+        sum(credit_amount_capped) as credit_amount_capped,
+    from objective_credits
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        agreement_credits.agreement_id,
+        agreement_credits.period_key,
+        agreement_credits.cap_amount,
+        sums.credit_amount_capped,
+        sums.credit_amount,
+        agreement_credits.credit_amount as ledger_amount,
+    from agreement_credits
+    inner join sums
+        on
+            agreement_credits.agreement_id = sums.agreement_id
+            and agreement_credits.period_key = sums.period_key
+    where
+        sums.credit_amount_capped > agreement_credits.cap_amount
+        or sums.credit_amount != agreement_credits.credit_amount
+        or (
+            agreement_credits.is_capped
+            and sums.credit_amount_capped != agreement_credits.cap_amount
+        )
+
+)
+
+select * from final

@@ -1,0 +1,50 @@
+-- a row returned = an objective of the version in force for a spine period that has no row in
+-- the compliance table (every objective must be reported, even without data)
+with
+
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
+objectives as (
+
+    select * from {{ ref('stg_definitions__objectives') }}
+
+),
+
+compliance as (
+
+    select * from {{ ref('objective_periods') }}
+
+),
+
+expected as (
+
+    select
+        periods.agreement_id,
+        periods.period_key,
+        objectives.objective_id,
+    from periods
+    inner join objectives
+        on
+            periods.agreement_id = objectives.agreement_id
+            and periods.version = objectives.version
+
+),
+
+final as (
+
+    select expected.*
+    from expected
+    left join compliance
+        on
+            expected.agreement_id = compliance.agreement_id
+            and expected.period_key = compliance.period_key
+            and expected.objective_id = compliance.objective_id
+    where compliance.objective_id is null
+
+)
+
+select * from final

@@ -1,0 +1,106 @@
+"""manifest.json: what a period folder was made from and what it holds (audit, reconciliation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+TOOLS = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "sla-pipeline")
+MANIFEST_NAME = "manifest.json"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def tool_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in TOOLS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_inputs(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The definitions' hash and files, and every landing file with its row accounting."""
+    sha = connection.execute(
+        "select distinct definitions_sha256 from definitions.agreements"
+    ).fetchall()
+    tables = {
+        (schema, name)
+        for schema, name in connection.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+    }
+    landing = (
+        _rows(
+            connection,
+            "select source, file_path, sha256, status, rows_read, rows_loaded, rows_quarantined, "
+            "message from raw.landing_files order by source, file_path",
+        )
+        if ("raw", "landing_files") in tables
+        else []
+    )
+    definition_files = (
+        _rows(connection, "select path, sha256 from definitions.definition_files order by path")
+        if ("definitions", "definition_files") in tables
+        else []
+    )
+    return {
+        "definitions_sha256": sha[0][0] if len(sha) == 1 else [s for (s,) in sha],
+        "definition_files": definition_files,
+        "input_files": landing,
+    }
+
+
+def write_manifest(
+    folder: Path,
+    *,
+    period_key: str,
+    run_id: str,
+    generated_at: dt.datetime,
+    window: tuple[dt.date, dt.date],
+    inputs: dict[str, Any],
+    agreements: list[dict[str, Any]],
+) -> Path:
+    """Write ``folder/manifest.json`` listing every other file of the folder with its SHA-256."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
+    document = {
+        "run_id": run_id,
+        "generated_at": generated_at.isoformat(),
+        "period": period_key,
+        "run_window": {"start": window[0].isoformat(), "end_exclusive": window[1].isoformat()},
+        "tools": tool_versions(),
+        **inputs,
+        "agreements": agreements,
+        "files": [
+            {
+                "path": path.relative_to(folder).as_posix(),
+                "sha256": sha256_file(path),
+                "bytes": path.stat().st_size,
+            }
+            for path in files
+        ],
+    }
+    target = folder / MANIFEST_NAME
+    target.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
+    return target

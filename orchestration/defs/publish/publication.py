@@ -1,0 +1,123 @@
+"""Build every file of a run's publication in staging, then swap it into the reports folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.defs.publish import review_pack
+from orchestration.defs.publish.atomic import recover, staged_publication
+from orchestration.defs.publish.manifest import run_inputs, write_manifest
+from orchestration.defs.publish.plan import AgreementPeriod, periods_in_window, reviews_closing
+from orchestration.defs.publish.review_data import review_context
+from orchestration.defs.publish.tables import (
+    LEDGER_MONEY_COLUMNS,
+    compliance_table,
+    ledger_table,
+)
+from orchestration.defs.publish.writers import write_csv, write_parquet, write_xlsx
+
+
+@dataclass
+class PublicationSummary:
+    """What was published, relative to the reports folder, by asset."""
+
+    periods: list[str] = field(default_factory=list)
+    compliance: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    review_packs: list[str] = field(default_factory=list)
+    manifests: list[str] = field(default_factory=list)
+    credit_rows: int = 0
+    compliance_rows: int = 0
+    recovered: list[str] = field(default_factory=list)
+
+
+def publish_window(
+    connection: duckdb.DuckDBPyConnection,
+    reports_dir: Path,
+    *,
+    start: dt.date,
+    end: dt.date,
+    run_id: str,
+    generated_at: dt.datetime,
+    log: Callable[[str], None] = lambda message: None,
+) -> PublicationSummary:
+    """Publish every agreement period ending inside ``(start, end]`` and the reviews they close.
+
+    All or nothing: nothing in ``reports_dir`` changes unless every file was written.
+    """
+    summary = PublicationSummary(recovered=recover(reports_dir))
+    for action in summary.recovered:
+        log(action)
+    periods = periods_in_window(connection, start, end)
+    reviews = reviews_closing(connection, periods)
+    inputs = run_inputs(connection)
+    by_key: dict[str, list[AgreementPeriod]] = {}
+    for period in periods:
+        by_key.setdefault(period.period_key, []).append(period)
+
+    with staged_publication(reports_dir, run_id) as staging:
+        for key, members in sorted(by_key.items()):
+            folder = staging / key
+            folder.mkdir()
+            compliance = compliance_table(connection, key, run_id)
+            write_csv(compliance, folder / "compliance.csv")
+            write_parquet(compliance, folder / "compliance.parquet")
+            ledger = ledger_table(connection, key, run_id)
+            write_csv(ledger, folder / "credits.csv")
+            write_parquet(ledger, folder / "credits.parquet")
+            period_end = max(p.period_end for p in members)
+            write_xlsx(
+                ledger,
+                folder / "credits.xlsx",
+                sheet="credits",
+                title=f"Service credits {key}",
+                # a fixed document time keeps the workbook byte-identical across runs
+                document_time=dt.datetime.combine(period_end, dt.time()),
+                money_columns=LEDGER_MONEY_COLUMNS,
+            )
+            summary.periods.append(key)
+            summary.compliance += [f"{key}/compliance.csv", f"{key}/compliance.parquet"]
+            summary.credits += [f"{key}/credits.{ext}" for ext in ("csv", "parquet", "xlsx")]
+            summary.compliance_rows += compliance.num_rows
+            summary.credit_rows += ledger.num_rows
+            log(f"{key}: {compliance.num_rows} compliance rows, {ledger.num_rows} ledger rows")
+
+        for review in reviews:
+            packs = staging / review.folder / "review_packs"
+            packs.mkdir(exist_ok=True)
+            context = review_context(connection, review, generated_at=generated_at)
+            html = review_pack.render_html(context)
+            (packs / f"{review.agreement_id}.html").write_text(html, encoding="utf-8")
+            # looked up on the module so that a test can make the renderer fail half-way
+            review_pack.render_pdf(html, packs / f"{review.agreement_id}.pdf")
+            summary.review_packs += [
+                f"{review.folder}/review_packs/{review.agreement_id}.{ext}"
+                for ext in ("html", "pdf")
+            ]
+            log(f"{review.folder}: review pack for {review.agreement_id} ({review.period_keys})")
+
+        for key in sorted(by_key):
+            agreements = [
+                {"agreement_id": agreement_id, "version": version}
+                for agreement_id, version in connection.execute(
+                    "select distinct agreement_id, version from marts.objective_periods "
+                    "where period_key = ? order by all",
+                    [key],
+                ).fetchall()
+            ]
+            write_manifest(
+                staging / key,
+                period_key=key,
+                run_id=run_id,
+                generated_at=generated_at,
+                window=(start, end),
+                inputs=inputs,
+                agreements=agreements,
+            )
+            summary.manifests.append(f"{key}/manifest.json")
+    return summary

@@ -116,7 +116,10 @@ def generate(
         tickets_per_agreement_month=tickets,
     )
     out.print(f"wrote sample data to {out_dir.resolve()}")
-    out.print(str(summary))
+    for source, rows in summary.rows.items():
+        dirty = sum(summary.dirty.get(source, {}).values())
+        out.print(f"  landing/{source}: {rows:,} rows ({dirty:,} deliberately dirty)")
+    out.print(f"  sla_definitions: {len(summary.agreements)} agreement(s)")
 
 
 def _periods(period: str | None, first: str | None, last: str | None) -> tuple[dt.date, dt.date]:
@@ -182,9 +185,8 @@ def demo(
     from orchestration.generate import generate_dataset
 
     months = 6
-    summary = generate_dataset(out_dir, agreements=3, months=months, seed=42, start="2026-01")
+    generate_dataset(out_dir, agreements=3, months=months, seed=42, start="2026-01")
     out.print(f"sample data: {out_dir.resolve() / 'landing'}")
-    del summary
     paths = RunPaths(
         definitions=(out_dir / "sla_definitions").resolve(),
         landing=(out_dir / "landing").resolve(),

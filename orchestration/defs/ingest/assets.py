@@ -1,8 +1,11 @@
 """Landed service logs and tickets, loaded into DuckDB ``raw`` tables.
 
-One asset per landing source. Every row read is either loaded or quarantined with a reason.
+One asset per landing source. Every row read is either loaded or quarantined with a reason; every
+file is recorded in ``raw.landing_files`` (see ``landing.py`` for what each status means). Files
+are loaded by content hash, not by month: a run for any month brings ``raw`` in line with the
+landing folder, and the month (partition) decides which rows the data checks in ``checks.py``
+look at.
 """
-
 
 from pathlib import Path
 
@@ -24,27 +27,55 @@ DESCRIPTIONS = {
     "announced at least the agreed notice ahead are excluded from agreed service time.",
 }
 
-DEPENDENCIES = {"ticket_events": ["tickets"]}
+# an event is checked against the loaded tickets, a ticket against the loaded agreements;
+DEPENDENCIES = {
+    "ticket_events": [["raw", "tickets"]],
+    "tickets": [["definitions", "agreements"]],
+    # only for its coverage check, which also looks at the services named by objectives
+    "probes": [["definitions", "objectives"]],
+}
+
+
+def _files_table(reports: list[FileReport]) -> str:
+    rows = "\n".join(
+        f"| {r.path} | {r.status} | {r.rows_read} | {r.rows_loaded} | {r.rows_quarantined} | "
+        f"{', '.join(f'{code} {n}' for code, n in r.reasons.items())} | {r.message} |"
+        for r in reports
+    )
+    return (
+        "| file | status | read | loaded | quarantined | reasons | message |\n"
+        "|---|---|---|---|---|---|---|\n" + rows
+    )
 
 
 def _metadata(reports: list[FileReport]) -> dict[str, object]:
-    read = sum(r.rows_read for r in reports)
-    loaded = sum(r.rows_loaded for r in reports)
-    quarantined = sum(r.rows_quarantined for r in reports)
-    table = "\n".join(
-        f"| {Path(r.path).name} | {r.status} | {r.rows_read} | {r.rows_loaded} | "
-        f"{r.rows_quarantined} | {r.message} |"
-        for r in reports
-    )
+    by_status: dict[str, int] = {}
+    for report in reports:
+        by_status[report.status] = by_status.get(report.status, 0) + 1
+    # rows of this run's work: unchanged files were counted when they were loaded
+    worked = [r for r in reports if r.status in {"loaded", "replaced", "reloaded"}]
     return {
-        "rows_read": read,
-        "rows_loaded": loaded,
-        "rows_quarantined": quarantined,
-        "files": dg.MetadataValue.md(
-            "| file | status | read | loaded | quarantined | message |\n|---|---|---|---|---|---|\n"
-            + table
+        "rows_read": sum(r.rows_read for r in worked),
+        "rows_loaded": sum(r.rows_loaded for r in worked),
+        "rows_quarantined": sum(r.rows_quarantined for r in worked),
+        "files_by_status": dg.MetadataValue.json(by_status),
+        "rejected_files": dg.MetadataValue.json(
+            {r.path: r.message for r in reports if r.status == "rejected"}
         ),
+        "missing_files": dg.MetadataValue.json([r.path for r in reports if r.status == "missing"]),
+        "files": dg.MetadataValue.md(_files_table(reports)),
     }
+
+
+def _log(context: dg.AssetExecutionContext, report: FileReport) -> None:
+    line = (
+        f"{report.path}: {report.status}, read {report.rows_read}, loaded {report.rows_loaded}, "
+        f"quarantined {report.rows_quarantined}" + (f": {report.message}" if report.message else "")
+    )
+    if report.status in {"rejected", "missing"}:
+        context.log.warning(line)
+    else:
+        context.log.info(line)
 
 
 def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
@@ -53,8 +84,7 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
         key_prefix=["raw"],
         group_name="ingest",
         partitions_def=monthly_partitions,
-        deps=[dg.AssetKey(["raw", d]) for d in DEPENDENCIES.get(source.name, [])]
-        + [dg.AssetKey(["definitions", "agreements"])],
+        deps=[dg.AssetKey(key) for key in DEPENDENCIES.get(source.name, [])],
         kinds={"duckdb"},
         description=DESCRIPTIONS[source.name],
     )
@@ -63,11 +93,7 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
         with paths.connect() as connection:
             reports = ingest_folder(connection, source, folder)
         for report in reports:
-            context.log.info(
-                f"{source.name}: {report.path}: {report.status}, read {report.rows_read}, "
-                f"loaded {report.rows_loaded}, quarantined {report.rows_quarantined}"
-                + (f": {report.message}" if report.message else "")
-            )
+            _log(context, report)
         return dg.MaterializeResult(metadata=_metadata(reports))
 
     return _asset

@@ -1,15 +1,22 @@
 """The landing contract: one folder per source, its columns, their types and row rules.
 
-docs/landing.md describes the same contract for the people who deliver the files.
+docs/landing.md describes the same contract for the people who deliver the files, and
+docs/data_quality.md lists every reason code a quarantined row can carry.
+
+Rules are SQL conditions over one landed row. Each column is available twice: as the text that
+arrived (``created_at``) and parsed into its raw type (``v_created_at``, null when unparseable),
+so a rule never parses a value itself. ``:load_time`` is the load's clock (naive UTC).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# an ISO 8601 timestamp must carry its offset: without it, 09:00 is a different instant in
-# Berlin and in New York, and a clock computed from it would be silently wrong
-OFFSET_PATTERN = r"(Z|[+-]\d{2}(:?\d{2})?)$"
+# an ISO 8601 timestamp with a time and an offset. Without the offset 09:00 is a different instant
+# in Berlin and in New York and a clock computed from it would be silently wrong; DuckDB would
+# happily read "2026-01-05" or "2026-01-05 09:00" as UTC, so the shape is checked before the cast.
+ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
+PRIORITIES = ("P1", "P2", "P3", "P4")
 
 
 @dataclass(frozen=True)
@@ -17,15 +24,26 @@ class Column:
     name: str
     sql_type: str  # the raw table's type: varchar, timestamp (naive UTC), boolean, double, integer
     required: bool = True
+    is_id: bool = False
 
     @property
     def is_timestamp(self) -> bool:
         return self.sql_type == "timestamp"
 
+    @property
+    def parsed(self) -> str:
+        """SQL turning the landed text into the raw type; null when it does not parse."""
+        text = f"nullif(trim({self.name}), '')"
+        if self.is_timestamp:
+            return f"timezone('UTC', try_cast({text} as timestamptz))"
+        if self.sql_type == "varchar":
+            return text
+        return f"try_cast({text} as {self.sql_type})"
+
 
 @dataclass(frozen=True)
 class Rule:
-    """A row rule: ``condition`` (SQL over the landed text columns) true means rejected."""
+    """A row rule: ``condition`` true means the row is quarantined with this reason."""
 
     reason_code: str
     reason: str
@@ -36,127 +54,173 @@ class Rule:
 class LandingSource:
     name: str
     columns: tuple[Column, ...]
+    # the natural key: two rows with the same key are the same fact (duplicate or conflict)
     key: tuple[str, ...]
     event_time: str  # the column that places a row in a period
     rules: tuple[Rule, ...] = field(default=())
+    # reference data a row must point to: (column, SQL query returning the known values, code)
+    references: tuple[tuple[str, str, str], ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
-def _ts_rules(column: str, required: bool) -> tuple[Rule, ...]:
-    present = f"nullif(trim({column}), '') is not null"
-    missing = () if not required else (
-        Rule(f"missing_{column}", f"{column} is empty", f"not ({present})"),
-    )  # fmt: skip
-    return (
-        *missing,
+
+def _present(column: str) -> str:
+    return f"nullif(trim({column}), '') is not null"
+
+
+def _column_rules(columns: tuple[Column, ...]) -> tuple[Rule, ...]:
+    """Missing values first (an empty ID makes every other finding moot), then unparseable
+    timestamps, then timestamps without an offset, column by column."""
+    missing = tuple(
+        Rule(
+            "missing_id" if c.is_id else "missing_value",
+            f"{c.name} is empty",
+            f"not ({_present(c.name)})",
+        )
+        for c in columns
+        if c.required
+    )
+    timestamps = [c for c in columns if c.is_timestamp]
+    unparseable = tuple(
         Rule(
             "unparseable_timestamp",
-            f"{column} is not an ISO 8601 timestamp",
-            f"{present} and try_cast(trim({column}) as timestamptz) is null",
-        ),
+            f"{c.name} is not a valid ISO 8601 timestamp",
+            f"{_present(c.name)} and v_{c.name} is null",
+        )
+        for c in timestamps
+    )
+    offsetless = tuple(
         Rule(
             "timestamp_without_offset",
-            f"{column} has no UTC offset",
-            f"{present} and not regexp_matches(trim({column}), '{OFFSET_PATTERN}')",
-        ),
+            f"{c.name} has no UTC offset (expected e.g. 2026-03-01T09:00:00+01:00 or ...Z)",
+            f"{_present(c.name)} and not regexp_matches(trim({c.name}), '{ISO_WITH_OFFSET}')",
+        )
+        for c in timestamps
+    )
+    return missing + unparseable + offsetless
+
+
+def _future_rule(columns: tuple[Column, ...]) -> Rule:
+    checks = " or ".join(f"v_{c.name} > :load_time" for c in columns if c.is_timestamp)
+    return Rule(
+        "future_timestamp", "a timestamp is later than the time the file was loaded", checks
     )
 
 
-def _required(column: str) -> Rule:
-    return Rule(f"missing_{column}", f"{column} is empty", f"nullif(trim({column}), '') is null")
-
-
+PROBE_COLUMNS = (
+    Column("service_id", "varchar", is_id=True),
+    Column("checked_at", "timestamp"),
+    Column("ok", "boolean"),
+    Column("latency_ms", "double", required=False),
+    Column("location", "varchar", required=False),
+)
 PROBES = LandingSource(
     name="probes",
-    columns=(
-        Column("service_id", "varchar"),
-        Column("checked_at", "timestamp"),
-        Column("ok", "boolean"),
-        Column("latency_ms", "double", required=False),
-        Column("location", "varchar", required=False),
-    ),
+    columns=PROBE_COLUMNS,
     key=("service_id", "checked_at", "location"),
     event_time="checked_at",
     rules=(
-        _required("service_id"),
-        *_ts_rules("checked_at", True),
+        *_column_rules(PROBE_COLUMNS),
+        Rule("invalid_boolean", "ok is not a boolean (true/false)", "v_ok is null"),
         Rule(
-            "invalid_ok",
-            "ok is not a boolean (true/false)",
-            "try_cast(trim(ok) as boolean) is null",
-        ),
-        Rule(
-            "invalid_latency",
+            "invalid_number",
             "latency_ms is not a non-negative number",
-            "nullif(trim(latency_ms), '') is not null and "
-            "coalesce(try_cast(trim(latency_ms) as double) < 0, true)",
+            f"{_present('latency_ms')} and coalesce(v_latency_ms < 0, true)",
         ),
+        _future_rule(PROBE_COLUMNS),
     ),
 )
 
+TICKET_COLUMNS = (
+    Column("ticket_id", "varchar", is_id=True),
+    Column("agreement_id", "varchar", is_id=True),
+    Column("priority", "varchar"),
+    Column("created_at", "timestamp"),
+    Column("first_response_at", "timestamp", required=False),
+    Column("resolved_at", "timestamp", required=False),
+    Column("csat_score", "integer", required=False),
+)
 TICKETS = LandingSource(
     name="tickets",
-    columns=(
-        Column("ticket_id", "varchar"),
-        Column("agreement_id", "varchar"),
-        Column("priority", "varchar"),
-        Column("created_at", "timestamp"),
-        Column("first_response_at", "timestamp", required=False),
-        Column("resolved_at", "timestamp", required=False),
-        Column("csat_score", "integer", required=False),
-    ),
+    columns=TICKET_COLUMNS,
     key=("ticket_id",),
     event_time="created_at",
     rules=(
-        _required("ticket_id"),
-        _required("agreement_id"),
+        *_column_rules(TICKET_COLUMNS),
         Rule(
             "unknown_priority",
-            "priority is not one of P1, P2, P3, P4",
-            "coalesce(trim(priority) not in ('P1', 'P2', 'P3', 'P4'), true)",
+            f"priority is not one of {', '.join(PRIORITIES)}",
+            f"trim(priority) not in ({', '.join(repr(p) for p in PRIORITIES)})",
         ),
-        *_ts_rules("created_at", True),
-        *_ts_rules("first_response_at", False),
-        *_ts_rules("resolved_at", False),
         Rule(
             "invalid_csat",
             "csat_score is not a whole number from 1 to 5",
-            "nullif(trim(csat_score), '') is not null and "
-            "coalesce(try_cast(trim(csat_score) as integer) not between 1 and 5, true)",
+            f"{_present('csat_score')} and coalesce(v_csat_score not between 1 and 5, true)"
+            # try_cast('4.5' as integer) rounds to 5: a fractional score is not a score
+            " or (v_csat_score is not null and trim(csat_score) not similar to '[0-9]+')",
+        ),
+        Rule(
+            "first_response_before_created",
+            "first_response_at is earlier than created_at",
+            "v_first_response_at < v_created_at",
+        ),
+        Rule(
+            "resolved_before_created",
+            "resolved_at is earlier than created_at",
+            "v_resolved_at < v_created_at",
+        ),
+        _future_rule(TICKET_COLUMNS),
+    ),
+    references=(
+        (
+            "agreement_id",
+            "select agreement_id from definitions.agreements",
+            "unknown_agreement",
         ),
     ),
 )
 
+TICKET_EVENT_COLUMNS = (
+    Column("ticket_id", "varchar", is_id=True),
+    Column("status", "varchar"),
+    Column("changed_at", "timestamp"),
+)
 TICKET_EVENTS = LandingSource(
     name="ticket_events",
-    columns=(
-        Column("ticket_id", "varchar"),
-        Column("status", "varchar"),
-        Column("changed_at", "timestamp"),
-    ),
+    columns=TICKET_EVENT_COLUMNS,
     key=("ticket_id", "changed_at", "status"),
     event_time="changed_at",
-    rules=(_required("ticket_id"), _required("status"), *_ts_rules("changed_at", True)),
+    rules=(*_column_rules(TICKET_EVENT_COLUMNS), _future_rule(TICKET_EVENT_COLUMNS)),
+    # an event of a ticket that is not loaded (never landed, or quarantined) cannot pause a clock
+    references=(("ticket_id", "select ticket_id from raw.tickets", "unknown_ticket"),),
 )
 
+MAINTENANCE_COLUMNS = (
+    Column("service_id", "varchar", is_id=True),
+    Column("starts_at", "timestamp"),
+    Column("ends_at", "timestamp"),
+    Column("announced_at", "timestamp"),
+)
 MAINTENANCE = LandingSource(
     name="maintenance",
-    columns=(
-        Column("service_id", "varchar"),
-        Column("starts_at", "timestamp"),
-        Column("ends_at", "timestamp"),
-        Column("announced_at", "timestamp"),
-    ),
+    columns=MAINTENANCE_COLUMNS,
     key=("service_id", "starts_at"),
     event_time="starts_at",
     rules=(
-        _required("service_id"),
-        *_ts_rules("starts_at", True),
-        *_ts_rules("ends_at", True),
-        *_ts_rules("announced_at", True),
+        *_column_rules(MAINTENANCE_COLUMNS),
+        Rule("ends_before_start", "ends_at is earlier than starts_at", "v_ends_at < v_starts_at"),
+        # a window is announced ahead of time; the announcement itself cannot be in the future,
+        # but the window may be (planned maintenance), so only announced_at is held to the clock
+        Rule(
+            "future_timestamp",
+            "announced_at is later than the time the file was loaded",
+            "v_announced_at > :load_time",
+        ),
     ),
 )
 

@@ -1,0 +1,37 @@
+-- the per-ticket clocks behind the ticket objectives: what explanations and review packs show
+with
+
+ticket_clocks as (
+
+    select * from {{ ref('int_ticket_clocks_computed') }}
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        version,
+        objective_id,
+        kind,
+        ticket_id,
+        priority,
+        clock,
+        calendar_id,
+        created_at,
+        stopped_at,
+        deadline_at,
+        evaluated_at,
+        counted_at,
+        allowed_seconds,
+        elapsed_seconds,
+        paused_seconds,
+        is_met,
+        is_breached,
+        counted_period_key,
+        overrun_seconds,
+    from ticket_clocks
+
+)
+
+select * from final

@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('definitions', 'agreement_versions') }}
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        version,
+        effective_from,
+        effective_to,
+        monthly_fee,
+        credit_cap_pct,
+        min_credit_amount,
+        maintenance_notice_seconds,
+        chronic_breaches,
+        chronic_within_periods,
+    from source
+
+)
+
+select * from final

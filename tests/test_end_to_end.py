@@ -1,0 +1,52 @@
+"""The whole job as a scheduler runs it: `sla` from another working directory, relative paths."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SLA = str(Path(sys.executable).with_name("sla"))
+
+
+@pytest.mark.slow
+def test_generate_then_run_from_any_directory(tmp_path):
+    env = {**os.environ, "SLA_DBT_TARGET": str(tmp_path / "dbt-target")}
+    generated = subprocess.run(
+        [SLA, "generate", "--out", "data", "--agreements", "3", "--months", "2", "--seed", "3",
+         "--tickets", "40"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+
+    # defaults: --landing data/landing, --warehouse data/warehouse.duckdb, --reports reports,
+    # all resolved against the caller's directory (tmp_path), not the project's
+    ran = subprocess.run(
+        [SLA, "run", "--from", "2026-01", "--to", "2026-02", "--definitions", "data/sla_definitions"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert ran.stdout.strip().splitlines()[-1].startswith("published 2026-01..2026-02")
+    assert (tmp_path / "data" / "warehouse.duckdb").exists()
+
+    for month in ("2026-01", "2026-02"):
+        ledger = tmp_path / "reports" / month / "credits.csv"
+        with ledger.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        # the two monthly example agreements each have a ledger block in every month
+        assert {"acme-hosting", "initech-platform"} <= {r["agreement_id"] for r in rows}
+        assert (tmp_path / "reports" / month / "manifest.json").exists()
+
+    # a bad period is refused with a one-line reason and a non-zero exit
+    refused = subprocess.run(
+        [SLA, "run", "--period", "2026-1"], cwd=tmp_path, env=env, capture_output=True,
+        text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert refused.stderr.strip().splitlines() == [
+        "error: '2026-1' is not a period: expected YYYY-MM, e.g. 2026-03"
+    ]

@@ -36,7 +36,7 @@ demo: install
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests bench
 	$(BIN)/ruff format --check orchestration tests bench
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests dbt_project/macros
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 format: $(STAMP)
 	$(BIN)/ruff format orchestration tests bench

@@ -90,9 +90,7 @@ def generate(
         list[str], typer.Option("--format", help="csv, parquet or jsonl (repeatable)")
     ] = ["csv"],  # noqa: B006 - typer needs a literal default
     services: Annotated[int | None, typer.Option(help="total services probed")] = None,
-    tickets: Annotated[
-        int | None, typer.Option(help="tickets per agreement and month")
-    ] = None,
+    tickets: Annotated[int | None, typer.Option(help="tickets per agreement and month")] = None,
     definitions: Annotated[
         Path | None, typer.Option("--definitions", help="agreements to start from")
     ] = None,

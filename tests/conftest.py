@@ -15,7 +15,9 @@ from orchestration.lib.settings import PROJECT_ROOT, RunPaths
 EXAMPLE_DEFINITIONS = PROJECT_ROOT / "sla_definitions"
 LANDING_HEADERS = {
     "probes": "service_id,checked_at,ok,latency_ms,location",
-    "tickets": "ticket_id,agreement_id,priority,created_at,first_response_at,resolved_at,csat_score",
+    "tickets": (
+        "ticket_id,agreement_id,priority,created_at,first_response_at,resolved_at,csat_score"
+    ),
     "ticket_events": "ticket_id,status,changed_at",
     "maintenance": "service_id,starts_at,ends_at,announced_at",
 }

@@ -26,7 +26,8 @@ def test_generate_then_run_from_any_directory(tmp_path):
     # defaults: --landing data/landing, --warehouse data/warehouse.duckdb, --reports reports,
     # all resolved against the caller's directory (tmp_path), not the project's
     ran = subprocess.run(
-        [SLA, "run", "--from", "2026-01", "--to", "2026-02", "--definitions", "data/sla_definitions"],
+        [SLA, "run", "--from", "2026-01", "--to", "2026-02",
+         "--definitions", "data/sla_definitions"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]

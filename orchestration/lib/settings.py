@@ -55,7 +55,7 @@ class RunPaths:
         )
 
     def export(self) -> None:
-        """Put these paths in the environment, where Dagster resources and dbt's profile read them."""
+        """Put these paths in the environment, where Dagster resources and dbt read them."""
         os.environ[ENV_DEFINITIONS] = str(self.definitions)
         os.environ[ENV_LANDING] = str(self.landing)
         os.environ[ENV_WAREHOUSE] = str(self.warehouse)

@@ -22,7 +22,6 @@ TABLE_DESCRIPTIONS = {
 }
 
 
-
 def _table_specs() -> list[dg.AssetSpec]:
     # built in a function: Dagster's autoloader would collect module-level specs a second time
     return [

@@ -102,9 +102,28 @@ def unique_keys(
     )
 
 
+# which objective kinds are measured from which source: a source no objective reads is optional
+KINDS_READING = {
+    PROBES.name: ("availability", "latency_p95"),
+    TICKETS.name: ("first_response", "resolution", "csat"),
+}
+
+
+def _objectives_reading(connection: duckdb.DuckDBPyConnection, source: LandingSource) -> int:
+    kinds = KINDS_READING.get(source.name, ())
+    if not kinds or not _has_table(connection, "definitions", "objectives"):
+        return 0
+    return connection.execute(
+        "select count(*) from definitions.objectives where list_contains(?, kind)", [list(kinds)]
+    ).fetchone()[0]
+
+
 def has_rows_for_period(
     connection: duckdb.DuckDBPyConnection, source: LandingSource, window: Window, now: dt.datetime
 ) -> Projection:
+    # required only when some objective is measured from this source: an agreement with ticket
+    # objectives only needs no probes, and the reverse
+    readers = _objectives_reading(connection, source)
     frame = connection.execute(
         f"""
         select cast({source.event_time} as date) as day, count(*) as row_count
@@ -116,8 +135,12 @@ def has_rows_for_period(
     ).df()
     return Projection(
         frame,
-        [Expect("ExpectTableRowCountToBeBetween", min_value=1)],
-        {"days_with_rows": len(frame), "rows_in_period": int(frame["row_count"].sum())},
+        [Expect("ExpectTableRowCountToBeBetween", min_value=1 if readers else 0)],
+        {
+            "days_with_rows": len(frame),
+            "rows_in_period": int(frame["row_count"].sum()),
+            "objectives_reading_source": readers,
+        },
     )
 
 
@@ -228,24 +251,26 @@ def _probe_horizon(connection: duckdb.DuckDBPyConnection, window: Window) -> dt.
 def coverage_floor(
     connection: duckdb.DuckDBPyConnection, source: LandingSource, window: Window, now: dt.datetime
 ) -> Projection:
-    # Judged from the period start to the newest probe so far, per service that has ever been
-    # probed: a feed that stops on the 10th while others go on fails; a month that simply is not
-    # over (or a small test landing) does not. A source with no probes at all fails
-    # has_rows_for_period instead, and a stale feed shows in landing_freshness.
+    # Judged per service from its first probe in the period to the newest probe of any service:
+    # a feed that stops on the 10th while others go on fails; a month that is not over, a feed
+    # that started mid-month, or a small test landing does not. A source with no probes at all
+    # fails has_rows_for_period instead, and a stale feed shows in landing_freshness.
     horizon = _probe_horizon(connection, window)
     frame = connection.execute(
         """
-        with services as (select distinct service_id from raw.probes),
-        covered as (
-            select service_id, count(distinct date_trunc('minute', checked_at)) as minutes
+        with covered as (
+            select
+                service_id,
+                date_trunc('minute', min(checked_at)) as first_minute,
+                count(distinct date_trunc('minute', checked_at)) as minutes,
             from raw.probes where checked_at >= $start and checked_at < $horizon
             group by 1
         )
-        select services.service_id, coalesce(covered.minutes, 0) as covered_minutes,
-            datediff('minute', $start, $horizon) as window_minutes,
-            round(100.0 * coalesce(covered.minutes, 0)
-                / datediff('minute', $start, $horizon), 3) as coverage_pct
-        from services left join covered using (service_id)
+        select service_id, minutes as covered_minutes,
+            datediff('minute', first_minute, $horizon) as window_minutes,
+            round(100.0 * minutes / greatest(datediff('minute', first_minute, $horizon), 1), 3)
+                as coverage_pct
+        from covered
         where $horizon is not null
         order by coverage_pct, service_id
         """,
@@ -388,13 +413,14 @@ CHECKS = (
     ),
     CheckSpec(
         "has_rows_for_period",
-        "The source has rows in the period: no KPI is computed from a source that never arrived.",
+        "The source has rows in the period when an objective is measured from it: no KPI is "
+        "computed from a source that never arrived.",
         ERROR, (PROBES.name, TICKETS.name), has_rows_for_period,
     ),
     CheckSpec(
         "coverage_floor",
         f"Every probed service has probe results for at least {COVERAGE_FLOOR_PCT:g}% of the "
-        "minutes from the period start to the newest probe.",
+        "minutes from its first probe in the period to the newest probe of any service.",
         ERROR, (PROBES.name,), coverage_floor,
     ),
     CheckSpec(

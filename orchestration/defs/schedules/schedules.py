@@ -11,7 +11,7 @@ monthly_close_job = dg.define_asset_job(
     name="monthly_close",
     selection=dg.AssetSelection.all(),
     partitions_def=monthly_partitions,
-    description="Ingest, check, compute and publish one agreement month (and a quarter at its end).",
+    description="Ingest, check, compute and publish one month (and a quarter at its end).",
 )
 
 

@@ -1,6 +1,5 @@
 """The dbt models (staging -> intermediate -> marts) as Dagster assets."""
 
-
 import json
 import os
 

@@ -120,7 +120,7 @@ def _read_yaml(path: Path, label: str, errors: list[str]) -> Any | None:
         errors.append(f"{label}: (file): not UTF-8 text")
         return None
     try:
-        document = yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=_DecimalLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f"line {mark.line + 1}" if mark else "(file)"

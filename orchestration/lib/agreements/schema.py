@@ -8,6 +8,7 @@ range, tiers ordered, versions that do not overlap) is checked here rather than 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -79,7 +80,7 @@ def _parse_intervals(text: str) -> list[tuple[int, int]]:
             raise ValueError(f"{part.strip()!r} ends before it starts")
         intervals.append((start, end))
     intervals.sort()
-    for (_, end), (start, _) in zip(intervals, intervals[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(intervals):
         if start < end:
             raise ValueError(f"intervals in {text!r} overlap")
     return intervals
@@ -339,7 +340,7 @@ class Agreement(Strict):
             if version.effective_to is not None and version.effective_to <= version.effective_from:
                 problems.append(f"versions[{index}].effective_to: must be after effective_from")
         ordered = sorted(enumerate(self.versions), key=lambda pair: pair[1].effective_from)
-        for (i, earlier), (j, later) in zip(ordered, ordered[1:], strict=False):
+        for (i, earlier), (j, later) in itertools.pairwise(ordered):
             if later.effective_from == earlier.effective_from:
                 problems.append(
                     f"versions[{j}].effective_from: overlaps versions[{i}] "
@@ -383,7 +384,7 @@ class ActionItem(Strict):
 
 
 class ReviewLog(Strict):
-    """Action items from earlier review meetings: ``sla_definitions/reviews/<agreement_id>.yaml``."""
+    """Action items from earlier review meetings (``reviews/<agreement_id>.yaml``)."""
 
     agreement_id: Slug | None = None
     items: list[ActionItem] = Field(default_factory=list)

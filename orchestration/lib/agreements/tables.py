@@ -185,4 +185,3 @@ def write_definitions(connection: duckdb.DuckDBPyConnection, catalog: Catalog) -
         connection.execute("rollback")
         raise
     return {name: len(table_rows) for name, table_rows in rows.items()}
-

@@ -1,81 +1,12 @@
-"""Shared fixtures: tiny landing folders and a real pipeline run (DuckDB, dbt, Dagster)."""
+"""Shared fixtures: a real pipeline run (DuckDB, dbt, Dagster) on tiny landing data."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
 import pytest
-
-from orchestration.lib.settings import PROJECT_ROOT, RunPaths
-
-EXAMPLE_DEFINITIONS = PROJECT_ROOT / "sla_definitions"
-LANDING_HEADERS = {
-    "probes": "service_id,checked_at,ok,latency_ms,location",
-    "tickets": (
-        "ticket_id,agreement_id,priority,created_at,first_response_at,resolved_at,csat_score"
-    ),
-    "ticket_events": "ticket_id,status,changed_at",
-    "maintenance": "service_id,starts_at,ends_at,announced_at",
-}
-
-
-def write_landing(landing: Path, files: dict[str, str]) -> None:
-    """Write CSV landing files: ``{"tickets/t.csv": "<rows without header>"}``.
-
-    A file whose text starts with the source's header is written as given; otherwise the header
-    is added. Every source folder exists afterwards (empty sources get a header-only file).
-    """
-    for relative, text in files.items():
-        path = landing / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        header = LANDING_HEADERS[path.parent.name]
-        body = text.strip("\n")
-        content = body if body.startswith(header) else f"{header}\n{body}"
-        path.write_text(content + "\n", encoding="utf-8")
-    for source in LANDING_HEADERS:
-        (landing / source).mkdir(parents=True, exist_ok=True)
-
-
-def copy_definitions(target: Path, agreements: dict[str, str] | None = None) -> Path:
-    """The shipped calendars plus either the shipped agreements or the given YAML texts."""
-    shutil.copytree(EXAMPLE_DEFINITIONS / "calendars", target / "calendars")
-    (target / "agreements").mkdir(parents=True)
-    if agreements is None:
-        for file in (EXAMPLE_DEFINITIONS / "agreements").glob("*.yaml"):
-            shutil.copy(file, target / "agreements" / file.name)
-    else:
-        for name, text in agreements.items():
-            (target / "agreements" / f"{name}.yaml").write_text(text, encoding="utf-8")
-    return target
-
-
-class Scenario:
-    """One isolated pipeline setup under a temporary folder."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.paths = RunPaths(
-            definitions=root / "sla_definitions",
-            landing=root / "landing",
-            warehouse=root / "warehouse.duckdb",
-            reports=root / "reports",
-        )
-
-    def run(self, first: str, last: str | None = None):
-        from orchestration.runner import run_pipeline
-
-        start = dt.date.fromisoformat(f"{first}-01")
-        end = dt.date.fromisoformat(f"{last or first}-01")
-        return run_pipeline(self.paths, start, end)
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.paths.warehouse), read_only=True) as connection:
-            connection.execute("set timezone = 'UTC'")
-            return connection.execute(sql, params or []).fetchall()
+from pipeline_support import Scenario, copy_definitions, write_landing
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import Scenario, copy_definitions, write_landing
 from pipeline_data import HOSTILE_CUSTOMER, LANDING, prepare_definitions
+from pipeline_support import Scenario, copy_definitions, write_landing
 from pypdf import PdfReader
 
 from orchestration.defs.publish import review_pack

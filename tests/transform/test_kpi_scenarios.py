@@ -26,7 +26,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 import yaml
-from conftest import Scenario, copy_definitions, write_landing
+from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.lib.agreements.schema import Agreement
 

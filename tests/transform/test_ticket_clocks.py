@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Scenario, copy_definitions, write_landing
+from pipeline_support import Scenario, copy_definitions, write_landing
 
 pytestmark = pytest.mark.slow
 

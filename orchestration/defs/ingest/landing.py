@@ -366,7 +366,10 @@ def classify(
     load_time: dt.datetime,
 ) -> None:
     """Temp table ``classified``: every landed row with typed values and reason (null = load)."""
-    parsed = ", ".join(f"{c.parsed} as v_{c.name}" for c in source.columns)
+    parsed = ", ".join(
+        f"nullif(trim({c.name}), '') as t_{c.name}, {c.parsed} as v_{c.name}"
+        for c in source.columns
+    )
     load_time_sql = f"timestamp '{load_time:%Y-%m-%d %H:%M:%S.%f}'"
     verdicts = [("malformed_line", "")]  # its reason is the reader's message (read_error)
     whens = ["when read_error is not null then 0"]

@@ -6,7 +6,8 @@ docs/data_quality.md lists every reason code a quarantined row can carry.
 Rules are SQL conditions over one landed row. Each column is available three times: as the text
 that arrived (``created_at``), trimmed with empty as null (``t_created_at``) and parsed into its
 raw type (``v_created_at``, null when unparseable), so a rule never trims or parses a value
-itself: a 4.5 M row probe file evaluates every rule on every clean row. ``:load_time`` is the load's clock (naive UTC).
+itself: a 4.5 M row probe file evaluates every rule on every clean row. ``:load_time`` is the
+load's clock (naive UTC).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ class RunOutcome:
     reason: str = ""
     failed_steps: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)  # for the benchmark
 
 
 def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
@@ -98,8 +99,13 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
         for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     ]
+    step_seconds = {
+        event.step_key: event.event_specific_data.duration_ms / 1000  # type: ignore[union-attr]
+        for event in result.all_events
+        if event.event_type_value == "STEP_SUCCESS" and event.step_key
+    }
     if result.success and not failed_checks:
-        return RunOutcome(True, result.run_id)
+        return RunOutcome(True, result.run_id, step_seconds=step_seconds)
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
@@ -114,4 +120,5 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
         reasons[0] if reasons else "the run did not complete",
         failed_steps,
         failed_checks,
+        step_seconds,
     )

@@ -19,8 +19,8 @@ def test_bench_small_runs_every_measurement(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     report = (out / "benchmarks.md").read_text()
-    for measure in ("ingest CSV", "full year build (s)", "clock stage / reference query",
-                    "monthly close (s)"):  # fmt: skip
+    for measure in ("ingest CSV", "full year build (s)", "of which dbt (s)",
+                    "clock stage (dbt) / reference query", "monthly close (s)"):  # fmt: skip
         assert f"| {measure}" in report
     # every measured step finished: the harness records a failing step as an error row
     assert "Errors:" not in report

@@ -4,7 +4,7 @@ Generates a year of data with the project's own generator (Parquet and CSV), the
 time and peak RSS of the whole process tree for: the full build of the year and each stage alone,
 the monthly close of a 13th month, the ticket-clock stage against a hand-written reference query,
 CSV and Parquet ingestion throughput, and `make demo` after installation. Prints a table and
-writes it to docs/benchmarks.md (``--small`` writes to bench/out/small/ instead and runs in
+writes it to docs/benchmarks.md (``--small`` writes to <out>/benchmarks.md instead and runs in
 seconds: the test suite runs it to show that the benchmark code still works).
 """
 
@@ -284,11 +284,8 @@ def main() -> int:
     args = parser.parse_args()
     scale = SMALL if args.small else FULL
     out = args.out or PROJECT_ROOT / "bench" / "out" / scale.name
-    target = (
-        out.parent / f"{out.name}-benchmarks.md"
-        if args.small
-        else (PROJECT_ROOT / "docs" / "benchmarks.md")
-    )
+    # the scratch folder is emptied before the first row is written into it
+    target = out / "benchmarks.md" if args.small else PROJECT_ROOT / "docs" / "benchmarks.md"
     report = Report(scale, target)
     run(scale, out, report, with_demo=not args.small and not args.no_demo)
     print(_table(report.rows, scale, report.failures))

@@ -21,6 +21,9 @@ DBT_PROFILES_DIR = PROJECT_ROOT / "dbt_project"
 DBT_TARGET_DIR = Path(os.environ.get("SLA_DBT_TARGET") or PROJECT_ROOT / "target")
 TEMPLATES_DIR = PACKAGE_ROOT / "defs" / "publish" / "templates"
 
+# the memory DuckDB may use in every connection, Python's and dbt's (SLA_DUCKDB_MEMORY_LIMIT)
+DUCKDB_MEMORY_LIMIT = os.environ.get("SLA_DUCKDB_MEMORY_LIMIT") or "4GB"
+
 DEFAULT_DEFINITIONS = "sla_definitions"
 DEFAULT_LANDING = "data/landing"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"

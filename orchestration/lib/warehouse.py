@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.settings import DUCKDB_MEMORY_LIMIT
+
 
 @contextmanager
 def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -22,6 +24,9 @@ def connect(path: str | Path, *, read_only: bool = False) -> Iterator[duckdb.Duc
     try:
         # timestamps are stored as naive UTC; make the session agree so casts never shift them
         connection.execute("set timezone = 'UTC'")
+        # DuckDB would take 80 % of the machine's memory as cache; a bounded limit makes it spill
+        # to disk instead and keeps the run inside its memory budget (docs/benchmarks.md)
+        connection.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         yield connection
     finally:
         connection.close()

@@ -19,8 +19,9 @@ def test_bench_small_runs_every_measurement(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     report = (out / "benchmarks.md").read_text()
-    for measure in ("ingest CSV", "year: ingest + checks + dbt", "of which dbt (s)", "publish 2026-02 alone",
-                    "clock stage (dbt) / reference query", "monthly close (s)"):  # fmt: skip
+    for measure in ("ingest CSV", "year: ingest + checks + dbt", "of which dbt (s)",
+                    "publish 2026-02 alone", "clock stage (dbt) / reference query",
+                    "monthly close (s)"):  # fmt: skip
         assert f"| {measure}" in report
     # every measured step finished: the harness records a failing step as an error row
     assert "Errors:" not in report

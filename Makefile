@@ -16,13 +16,19 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) system-deps
 
-# pdftoppm renders review packs to PNG for the visual check; installed when missing and root
+# pdftoppm renders review packs to PNG for the visual check, DejaVu Sans is the review pack's
+# font (Typst); installed when missing and root
 system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing poppler-utils (pdftoppm)"; \
 	    (apt-get update -qq && apt-get install -y -qq poppler-utils) >/dev/null; \
 	  else echo "note: pdftoppm (poppler-utils) not found; PDF page rendering checks will fail"; fi; }
+	@test -d /usr/share/fonts/truetype/dejavu || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing fonts-dejavu-core (the review pack's font)"; \
+	    (apt-get update -qq && apt-get install -y -qq fonts-dejavu-core) >/dev/null; \
+	  else echo "note: DejaVu fonts not found; review pack PDFs fall back to Libertinus Serif"; fi; }
 
 manifest: $(STAMP)
 	$(BIN)/python -c "from orchestration.defs.transform.project import ensure_manifest; ensure_manifest()"

@@ -1,12 +1,12 @@
 """`make bench`: the pipeline at service-desk scale, against the budgets it must meet.
 
 Generates a year of data with the project's own generator (Parquet and CSV), then measures wall
-time and peak RSS of the whole process tree for: the full build of the year (and each stage's
-share, from its Dagster step durations), the monthly close of a 13th month, the ticket-clock
-stage against a hand-written reference query,
-CSV and Parquet ingestion throughput, and `make demo` after installation. Prints a table and
-writes it to docs/benchmarks.md (``--small`` writes to <out>/benchmarks.md instead and runs in
-about two minutes: the test suite runs it to show that the benchmark code still works).
+time and peak RSS of the whole process tree for: CSV ingestion throughput; the full build of the
+year in one run, publications included (each stage's share from its Dagster step durations, and
+Parquet ingestion throughput); the ticket-clock models against a hand-written reference query
+doing the same clock work; the monthly close of a 13th month; and `make demo` after installation.
+Prints a table and writes it to docs/benchmarks.md (``--small`` writes to <out>/benchmarks.md
+instead: the test suite runs it to show that the benchmark code still works).
 """
 
 from __future__ import annotations
@@ -86,8 +86,24 @@ def _generate(root: Path, scale: Scale, fmt: str, start: str, months: int) -> Me
     return measure(f"generate {fmt} {start}", command, root.parent / "logs")
 
 
-def _stage(name: str, stage: str, env: dict[str, str], first: str, last: str, logs: Path):
-    return measure(name, [PYTHON, "-m", "bench.stage", stage, first, last], logs, env=env)
+def _stage(
+    name: str, stage: str, env: dict[str, str], first: str, last: str, logs: Path
+) -> tuple[Measurement, dict[str, float] | None]:
+    """One pipeline stage in a child process, with its Dagster step durations by stage."""
+    steps = logs / f"{name.replace(' ', '_')}_steps.json"
+    command = [PYTHON, "-m", "bench.stage", stage, first, last, str(steps)]
+    m = measure(name, command, logs, env=env)
+    return m, _stage_seconds(json.loads(steps.read_text())) if steps.exists() else None
+
+
+def _stage_rows(report: Report, stages: dict[str, float] | None, total: float) -> None:
+    """Where a run's wall time went: each stage, then what no step accounts for."""
+    if stages is None:
+        return
+    for stage, seconds in stages.items():
+        report.add(Row(f"  of which {stage} (s)", f"{seconds:.1f}", "-", "-"))
+    overhead = total - sum(stages.values())
+    report.add(Row("  of which start-up and run overhead (s)", f"{overhead:.1f}", "-", "-"))
 
 
 def _rows_read(warehouse: Path) -> int:
@@ -95,47 +111,61 @@ def _rows_read(warehouse: Path) -> int:
         return connection.execute("select sum(rows_read) from raw.landing_files").fetchone()[0]
 
 
-def _clock_vs_reference(env: dict[str, str], warehouse: Path, scale: Scale, logs: Path):
-    clock_select = " ".join(
-        f"path:dbt_project/models/{folder}"
-        for folder in ("intermediate/calendar", "intermediate/tickets", "marts/tickets")
-    )
+# the ticket-clock stage: the business calendar, the clock model and its mart
+CLOCK_MODELS = ("int_working_intervals_enumerated", "int_ticket_clocks_computed", "ticket_clocks")
+
+
+@dataclass(frozen=True)
+class ClockComparison:
+    stage: Measurement  # the dbt invocation, start-up and parsing included
+    models_seconds: float  # dbt's own execution time of the clock models
+    reference: Measurement
+    reference_seconds: float  # the reference statement alone, without process start-up
+    pairs: int
+    pairs_agreeing: int  # ticket x objective pairs where both give the same seconds (± 1 s)
+
+
+def _clock_vs_reference(
+    env: dict[str, str], warehouse: Path, scale: Scale, logs: Path
+) -> ClockComparison:
+    """The dbt clock models against one hand-written statement doing the same clock work.
+
+    Both sides are timed without process start-up: the models by dbt's own per-node execution
+    time (run_results.json), the reference around its one statement. The dbt invocation's wall
+    time is reported beside them.
+    """
     last = _month(scale.start, scale.months)
     variables = json.dumps({"period_start": f"{scale.start}-01", "period_end": f"{last}-01"})
-    clock = measure(
+    target = Path(env["SLA_DBT_TARGET"])
+    stage = measure(
         "clock stage (dbt)",
         [dbt_executable(), "run", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROFILES_DIR), "--target-path", env["SLA_DBT_TARGET"],
-         "--select", *clock_select.split(), "--vars", variables],
+         "--profiles-dir", str(DBT_PROFILES_DIR), "--target-path", str(target),
+         "--select", *CLOCK_MODELS, "--vars", variables],
         logs, env=env,
     )  # fmt: skip
-    first_day = dt.date.fromisoformat(f"{scale.start}-01") - dt.timedelta(days=31)
+    models_seconds = 0.0
+    results = target / "run_results.json"
+    if stage.returncode == 0 and results.exists():
+        models_seconds = sum(
+            node["execution_time"]
+            for node in json.loads(results.read_text())["results"]
+            if node["unique_id"].split(".")[-1] in CLOCK_MODELS
+        )
+    first_day = dt.date.fromisoformat(f"{scale.start}-01") - dt.timedelta(days=62)
     last_day = dt.date.fromisoformat(f"{last}-01") + dt.timedelta(days=62)
-    sql = (Path(__file__).parent / "reference_clock.sql").read_text()
-    sql = sql.replace("{first_day}", first_day.isoformat()).replace(
-        "{last_day}", last_day.isoformat()
-    )
-    script = logs / "reference_clock.py"
-    script.write_text(
-        "import duckdb, sys\n"
-        f"c = duckdb.connect({str(warehouse)!r})\n"
-        "c.execute(\"set timezone = 'UTC'\")\n"
-        f"c.execute({sql!r})\n"
-        "print(c.execute('select count(*) from main.bench_reference_clock').fetchone())\n"
-    )
-    reference = measure("clock reference query", [PYTHON, str(script)], logs, env=env)
-    return clock, reference
-
-
-def _review_packs_in_year(definitions: Path, scale: Scale) -> int:
-    """Review packs a year's publications render: one per agreement and review period."""
-    per_year = {"monthly": 12, "quarterly": 4, "semiannual": 2, "annual": 1}
-    total = 0
-    for file in (definitions / "agreements").glob("*.yaml"):
-        text = file.read_text()
-        cadence = next((c for c in per_year if f"cadence: {c}" in text), "quarterly")
-        total += per_year[cadence] * scale.months // 12 or 1
-    return total
+    figures_file = logs / "reference_clock.json"
+    reference = measure(
+        "clock reference query",
+        [PYTHON, "-m", "bench.reference", str(warehouse), first_day.isoformat(),
+         last_day.isoformat(), f"{last}-01", str(figures_file)],
+        logs, env=env, cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    figures = json.loads(figures_file.read_text()) if figures_file.exists() else {}
+    return ClockComparison(
+        stage, models_seconds, reference, figures.get("seconds", 0.0),
+        figures.get("pairs", 0), figures.get("agreeing", 0),
+    )  # fmt: skip
 
 
 def _machine() -> str:
@@ -188,9 +218,9 @@ class Report:
 
 
 def run(scale: Scale, out: Path, report: Report, with_demo: bool) -> None:
-    """Generate, then measure: CSV ingestion alone; the full year from Parquet (its Dagster step
-    durations give each stage's share); the clock stage against the reference query; the monthly
-    close; and `make demo`."""
+    """Generate, then measure: CSV ingestion with its checks; the full year from Parquet in one
+    run (its Dagster step durations give each stage's share); the clock stage against the
+    reference query; the monthly close; and `make demo`."""
     if out.exists():
         shutil.rmtree(out)
     logs = out / "logs"
@@ -205,53 +235,53 @@ def run(scale: Scale, out: Path, report: Report, with_demo: bool) -> None:
     report.add(Row("generate a year, CSV (s)", f"{gen_csv.seconds:.1f}", "-", "-"))
     first, last = scale.start, _month(scale.start, scale.months - 1)
 
-    # CSV ingestion: definitions + ingest assets with their checks, on a fresh warehouse
+    # CSV ingestion: definitions + ingest assets with their checks, on a fresh warehouse; the
+    # budget is judged on the loading steps, the stage with checks and start-up is shown beside
     warehouse = out / "ingest-csv.duckdb"
-    m = check(_stage("ingest CSV", "ingest", _env(csv_root, csv_root / "landing", warehouse),
-                     first, last, logs))  # fmt: skip
+    m, stages = _stage("ingest CSV", "ingest", _env(csv_root, csv_root / "landing", warehouse),
+                       first, last, logs)  # fmt: skip
+    check(m)
     read = _rows_read(warehouse) if m.returncode == 0 else 0
-    per_second = read / m.seconds if m.seconds else 0
-    report.add(Row(f"ingest CSV incl. checks: {read:,} rows (rows/s; peak GB)",
-                   f"{per_second:,.0f}; {m.peak_rss_gb:.2f}", "≥ 1,000,000",
-                   _verdict(per_second >= 1_000_000)))  # fmt: skip
+    if stages is not None:
+        loading = stages["definitions + ingest"]
+        per_second = read / loading if loading else 0
+        report.add(Row(f"ingest CSV: {read:,} rows in {loading:.1f} s (rows/s)",
+                       f"{per_second:,.0f}", "≥ 1,000,000",
+                       _verdict(per_second >= 1_000_000)))  # fmt: skip
+    report.add(Row("  CSV ingest stage incl. checks and start-up (s; rows/s; peak GB)",
+                   f"{m.seconds:.1f}; {read / m.seconds if m.seconds else 0:,.0f}; "
+                   f"{m.peak_rss_gb:.2f}", "-", "-"))  # fmt: skip
 
-    # the year from Parquet landing on a fresh warehouse: everything but the publications...
+    # the full year from Parquet landing on a fresh warehouse, publications included, in one
+    # run: its Dagster step durations give each stage's share
     warehouse = out / "year.duckdb"
     env = _env(parquet_root, parquet_root / "landing", warehouse)
-    steps_file = logs / "full_build_steps.json"
-    build = check(measure("build without publications", [PYTHON, "-m", "bench.stage", "build",
-                          first, last, str(steps_file)], logs, env=env))  # fmt: skip
-    report.add(Row("year: ingest + checks + dbt (s; peak GB)",
-                   f"{build.seconds:.1f}; {build.peak_rss_gb:.2f}", "-", "-"))  # fmt: skip
-    if steps_file.exists():
-        stages = _stage_seconds(json.loads(steps_file.read_text()))
-        for stage, seconds in stages.items():
-            if seconds:
-                report.add(Row(f"  of which {stage} (s)", f"{seconds:.1f}", "-", "-"))
+    year, stages = _stage("full year", "all", env, first, last, logs)
+    check(year)
+    report.add(Row("full year: ingest + checks + dbt + publications (s)", f"{year.seconds:.1f}",
+                   "≤ 300", _verdict(year.returncode == 0 and year.seconds <= 300)))  # fmt: skip
+    report.add(Row("full year peak RSS (GB)", f"{year.peak_rss_gb:.2f}", "≤ 6",
+                   _verdict(year.returncode == 0 and year.peak_rss_gb <= 6)))  # fmt: skip
+    _stage_rows(report, stages, year.seconds)
+    if stages is not None:
         rows_read = _rows_read(warehouse)
         ingest = stages["definitions + ingest"]
         report.add(Row(f"ingest Parquet: {rows_read:,} rows (rows/s)",
                        f"{rows_read / ingest:,.0f}" if ingest else "-", "-", "-"))  # fmt: skip
-    # ...then the publications of the year's last month alone: review packs dominate, and
-    # rendering every pack of the year (about 1,600) is measured per month, not in one go
-    publish = check(_stage("publish last month", "publish", env, last, last, logs))
-    packs = len(list((parquet_root / "reports").glob("*/review_packs/*.pdf")))
-    report.add(Row(f"publish {last} alone: {packs} review packs (s; s per pack)",
-                   f"{publish.seconds:.1f}; {publish.seconds / max(packs, 1):.2f}",
-                   "-", "-"))  # fmt: skip
-    year_packs = _review_packs_in_year(parquet_root / "sla_definitions", scale)
-    estimate = build.seconds + year_packs * publish.seconds / max(packs, 1)
-    report.add(Row(f"full year build incl. {year_packs} review packs (s, estimated)",
-                   f"{estimate:.0f}", "≤ 300", _verdict(estimate <= 300)))  # fmt: skip
-    report.add(Row("full year peak RSS (GB)", f"{max(build.peak_rss_gb, publish.peak_rss_gb):.2f}",
-                   "≤ 6", _verdict(max(build.peak_rss_gb, publish.peak_rss_gb) <= 6)))  # fmt: skip
+        packs = len(list((parquet_root / "reports").glob("*/review_packs/*.pdf")))
+        per_pack = stages["publish"] / packs if packs else 0
+        report.add(Row(f"publications: {packs} review packs with ledgers (s per pack)",
+                       f"{per_pack:.3f}", "-", "-"))  # fmt: skip
 
-    clock, reference = _clock_vs_reference(env, warehouse, scale, logs)
-    check(clock), check(reference)
-    ratio = clock.seconds / reference.seconds if reference.seconds else float("inf")
-    report.add(Row("clock stage (dbt) / reference query",
-                   f"{clock.seconds:.1f} s / {reference.seconds:.1f} s = {ratio:.2f}",
-                   "≤ 1.5", _verdict(ratio <= 1.5)))  # fmt: skip
+    clock = _clock_vs_reference(env, warehouse, scale, logs)
+    check(clock.stage), check(clock.reference)
+    ratio = clock.models_seconds / clock.reference_seconds if clock.reference_seconds else 0
+    report.add(Row(f"clock stage: dbt models / reference query, {clock.pairs:,} ticket x "
+                   f"objective pairs ({clock.pairs_agreeing:,} agree ± 1 s)",
+                   f"{clock.models_seconds:.1f} s / {clock.reference_seconds:.1f} s = {ratio:.2f}",
+                   "≤ 1.5", _verdict(0 < ratio <= 1.5)))  # fmt: skip
+    report.add(Row("  clock stage as one dbt invocation, start-up included (s)",
+                   f"{clock.stage.seconds:.1f}", "-", "-"))  # fmt: skip
 
     # monthly close: a 13th month lands on top of the loaded year
     close_month = _month(scale.start, scale.months)
@@ -260,9 +290,12 @@ def run(scale: Scale, out: Path, report: Report, with_demo: bool) -> None:
     for source_dir in (extra / "landing").iterdir():
         for file in source_dir.iterdir():
             shutil.copy(file, parquet_root / "landing" / source_dir.name / file.name)
-    close = check(_stage("monthly close", "all", env, close_month, close_month, logs))
-    report.add(Row("monthly close (s)", f"{close.seconds:.1f}", "≤ 45",
-                   _verdict(close.seconds <= 45)))  # fmt: skip
+    close, stages = _stage("monthly close", "all", env, close_month, close_month, logs)
+    check(close)
+    report.add(Row(f"monthly close {close_month} (s; peak GB)",
+                   f"{close.seconds:.1f}; {close.peak_rss_gb:.2f}", "≤ 45",
+                   _verdict(close.returncode == 0 and close.seconds <= 45)))  # fmt: skip
+    _stage_rows(report, stages, close.seconds)
 
     if with_demo:
         demo = check(measure("make demo", ["make", "demo"], logs, cwd=PROJECT_ROOT))

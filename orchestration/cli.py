@@ -141,6 +141,14 @@ def run(
     landing: LandingOption = Path(DEFAULT_LANDING),
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
     reports: ReportsOption = Path(DEFAULT_REPORTS),
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="rebuild the minute-level models from every landed row, not only the run's "
+            "months (after a back-dated definitions change or late data for closed months)",
+        ),
+    ] = False,
 ) -> None:
     """Ingest, check, compute and publish one month or a range of months.
 
@@ -156,15 +164,15 @@ def run(
         warehouse=warehouse.resolve(),
         reports=reports.resolve(),
     )
-    _run(paths, start, end)
+    _run(paths, start, end, full_refresh=full_refresh)
 
 
-def _run(paths: RunPaths, start: dt.date, end: dt.date) -> None:
+def _run(paths: RunPaths, start: dt.date, end: dt.date, *, full_refresh: bool = False) -> None:
     from orchestration.runner import run_pipeline
 
     label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}..{end:%Y-%m}"
     try:
-        outcome = run_pipeline(paths, start, end)
+        outcome = run_pipeline(paths, start, end, full_refresh=full_refresh)
     except DefinitionsError as error:
         for line in error.errors:
             err.print(line, soft_wrap=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.lib.agreements import load_catalog
-from orchestration.lib.settings import RunPaths
+from orchestration.lib.settings import FULL_REFRESH_TAG, RunPaths
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -35,10 +35,13 @@ def run_pipeline(
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
     selection: dg.AssetSelection | None = None,
+    full_refresh: bool = False,
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
     ``selection`` runs a subset (with its checks): the benchmark times stages alone with it.
+    ``full_refresh`` rebuilds the incremental dbt models from every landed row, not only the
+    months of the run.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions)  # the same validation as `sla validate`, before any step
@@ -61,6 +64,8 @@ def run_pipeline(
     tags = (
         {"dagster/partition": first.isoformat()} if first == last else _partition_tags(first, last)
     )
+    if full_refresh:
+        tags[FULL_REFRESH_TAG] = "true"
     with _instance(instance) as active:
         result = job.execute_in_process(
             instance=active,

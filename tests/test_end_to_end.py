@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 SLA = str(Path(sys.executable).with_name("sla"))
@@ -42,6 +43,31 @@ def test_generate_then_run_from_any_directory(tmp_path):
         assert {"acme-hosting", "initech-platform"} <= {r["agreement_id"] for r in rows}
         assert (tmp_path / "reports" / month / "manifest.json").exists()
 
+    # a full refresh rebuilds the incremental models from every landed row; on unchanged data it
+    # must publish the same ledger as the month-window build (run_id aside)
+    before = _ledger_without_run_id(tmp_path / "reports" / "2026-02" / "credits.csv")
+    # a row outside every window of the data: a window rebuild keeps it, a full refresh does not
+    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute(
+            "insert into intermediate.int_service_data_minutes_bucketed by name "
+            "select 'sentinel' as service_id, timestamp '2020-01-01' as bucket_at, "
+            "15 as data_minutes"
+        )
+    refreshed = subprocess.run(
+        [SLA, "run", "--period", "2026-02", "--full-refresh",
+         "--definitions", "data/sla_definitions"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert refreshed.returncode == 0, refreshed.stdout[-3000:] + refreshed.stderr[-3000:]
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        sentinels = connection.execute(
+            "select count(*) from intermediate.int_service_data_minutes_bucketed "
+            "where service_id = 'sentinel'"
+        ).fetchone()[0]  # type: ignore[index]
+    assert sentinels == 0
+    assert _ledger_without_run_id(tmp_path / "reports" / "2026-02" / "credits.csv") == before
+
     # a bad period is refused with a one-line reason and a non-zero exit
     refused = subprocess.run(
         [SLA, "run", "--period", "2026-1"], cwd=tmp_path, env=env, capture_output=True,
@@ -51,3 +77,8 @@ def test_generate_then_run_from_any_directory(tmp_path):
     assert refused.stderr.strip().splitlines() == [
         "error: '2026-1' is not a period: expected YYYY-MM, e.g. 2026-03"
     ]
+
+
+def _ledger_without_run_id(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: v for k, v in row.items() if k != "run_id"} for row in csv.DictReader(handle)]

@@ -35,6 +35,9 @@ ENV_LANDING = "SLA_LANDING"
 ENV_WAREHOUSE = "SLA_WAREHOUSE"
 ENV_REPORTS = "SLA_REPORTS"
 
+# run tag asking the dbt step to rebuild its incremental models from every landed row
+FULL_REFRESH_TAG = "sla/full_refresh"
+
 
 @dataclass(frozen=True)
 class RunPaths:

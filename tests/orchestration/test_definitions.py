@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,8 @@ import pytest
 from orchestration.defs.schedules.schedules import closing_month
 
 SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "asset_graph.txt"
+DATA_QUALITY_DOC = Path(__file__).parents[2] / "docs" / "data_quality.md"
+SOURCES = ("probes", "tickets", "ticket_events", "maintenance")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +67,40 @@ def test_runs_use_the_in_process_executor(defs):
     # one DuckDB writer at a time: dbt writes from a subprocess, steps must not overlap
     job = defs.resolve_implicit_global_asset_job_def()
     assert job.executor_def.name == dg.in_process_executor.name
+
+
+def _documented_checks() -> set[tuple[str, str, str, bool]]:
+    """(asset, check, severity, blocking) from the table users read in docs/data_quality.md."""
+    text = DATA_QUALITY_DOC.read_text(encoding="utf-8").split("## Asset checks", 1)[1]
+    rows = re.findall(r"^\| `(\w+)` \| (ERROR|WARN)( \(blocking\))? \| ([\w, ]+) \|", text, re.M)
+    return {
+        (f"raw/{source}", name, severity, bool(blocking))
+        for name, severity, blocking, on in rows
+        for source in (SOURCES if on == "all" else on.split(", "))
+    }
+
+
+def test_checks_are_the_documented_ones_with_their_severity_and_gate(defs):
+    # what the Dagster UI shows (name, [severity] in the description, blocking) is the contract
+    # the docs state; running them per source in one step must not change it
+    graph = defs.resolve_asset_graph()
+    specs = [graph.get_check_spec(key) for key in graph.asset_check_keys]
+    defined = {
+        (spec.asset_key.to_user_string(), spec.name, spec.description[1:].split("]")[0],
+         spec.blocking)
+        for spec in specs
+        if spec.asset_key.path[0] == "raw"
+    }  # fmt: skip
+    # 4 sources x 4 common checks + has_rows and freshness x 2 + the 2 probe coverage checks
+    assert len(defined) == 22
+    assert defined == _documented_checks()
+
+
+def test_the_checks_of_a_source_run_as_one_step(defs):
+    # one DuckDB connection and one scan of the raw table per source, not one per check
+    job = defs.resolve_implicit_global_asset_job_def()
+    check_steps = {n for n in job.graph.node_names() if n.endswith("_checks")}
+    assert check_steps == {f"raw__{source}_checks" for source in SOURCES}
 
 
 @pytest.mark.parametrize(

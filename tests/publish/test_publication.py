@@ -27,7 +27,10 @@ from pipeline_support import Scenario, copy_definitions, write_landing
 from pypdf import PdfReader
 
 from orchestration.defs.publish import review_pack
+from orchestration.defs.publish.plan import periods_in_window, reviews_closing
 from orchestration.defs.publish.publication import publish_window
+from orchestration.defs.publish.review_data import review_context, review_contexts
+from orchestration.defs.publish.review_document import review_document
 from orchestration.defs.publish.tables import LEDGER_COLUMNS
 from orchestration.lib import warehouse
 
@@ -309,6 +312,84 @@ def test_review_pack_pdf_reads_as_a_person_sees_it(reports: Path, tmp_path: Path
     assert blue > 50, "no chart line visible on page 2"
 
 
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def _html_text(path: Path) -> str:
+    return " ".join(" ".join(_parse(path).text).split())
+
+
+def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: Path):
+    """Regression: the PDF (Typst) and the HTML (Jinja2) are two templates; a figure formatted
+    differently in one of them would give the meeting two versions of the truth."""
+    folder = reports / "2026-03" / "review_packs"
+    html, pdf = _html_text(folder / "acme-hosting.html"), _pdf_text(folder / "acme-hosting.pdf")
+    with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+        periods = periods_in_window(connection, dt.date(2026, 3, 1), dt.date(2026, 4, 1))
+        review = next(r for r in reviews_closing(connection, periods)
+                      if r.agreement_id == "acme-hosting")  # fmt: skip
+        context = review_context(connection, review, generated_at=dt.datetime(2026, 4, 2))
+    scorecard = review_document(context, charts={})["scorecard"]
+    figures = [
+        figure
+        for row in scorecard
+        for figure in (row["name"], row["target"], *(c["text"] for c in row["cells"] if c))
+    ]
+    # hand-checked anchors: P1 first response in March, 1 of 2 tickets in time = 50 % against
+    # a target of at least 95 %
+    assert "≥ 95 %" in figures and "50 %" in figures
+    assert len(figures) >= 4 * 3
+    for figure in figures:
+        assert figure in html, f"{figure!r} missing from the HTML"
+        assert figure in pdf, f"{figure!r} missing from the PDF"
+
+
+def test_same_inputs_give_byte_identical_review_packs(case: Scenario, tmp_path: Path):
+    """The PDF carries a fixed creation date (the review's end), not the time of rendering."""
+    for name in ("first", "second"):
+        with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+            publish_window(
+                connection, tmp_path / name, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1),
+                run_id="run", generated_at=dt.datetime(2026, 4, 2, 6, 0),
+            )  # fmt: skip
+    packs = sorted((tmp_path / "first").glob("*/review_packs/*"))
+    assert {p.suffix for p in packs} == {".html", ".pdf"}
+    for pack in packs:
+        twin = tmp_path / "second" / pack.relative_to(tmp_path / "first")
+        assert pack.read_bytes() == twin.read_bytes(), f"{pack.name} differs"
+    created = PdfReader(packs[-1]).metadata.creation_date
+    assert (created.year, created.month, created.day) == (2026, 4, 1)
+
+
+def test_packs_rendered_in_worker_processes_equal_those_rendered_in_process(
+    case: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Workers get plain data (no warehouse) and must produce the very same files."""
+    with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+        periods = periods_in_window(connection, dt.date(2026, 1, 1), dt.date(2026, 4, 1))
+        reviews = reviews_closing(connection, periods)
+        contexts = review_contexts(connection, reviews, generated_at=dt.datetime(2026, 4, 2))
+    folders = {}
+    for mode, workers in (("inline", 1), ("pool", 2)):
+        folders[mode] = tmp_path / mode
+        folders[mode].mkdir()
+        jobs = [
+            review_pack.PackJob(
+                context=context,
+                html_path=folders[mode] / f"{review.folder}-{review.agreement_id}.html",
+                pdf_path=folders[mode] / f"{review.folder}-{review.agreement_id}.pdf",
+                document_date=review.review_end,
+            )
+            for review, context in zip(reviews, contexts, strict=True)
+        ]
+        monkeypatch.setattr(review_pack, "POOL_MIN_PACKS", 1)
+        review_pack.render_packs(jobs, workers=workers)
+    # initech x 3 months, acme's Q1 review, globex's Q1 review: 5 packs, 10 files
+    assert len(_files(folders["pool"])) == 10
+    assert _files(folders["pool"]) == _files(folders["inline"])
+
+
 # -------------------------------------------------------------------------------- manifest
 
 
@@ -341,11 +422,11 @@ def test_a_failure_half_way_leaves_the_last_publication_untouched(
     calls = []
     render = review_pack.render_pdf
 
-    def fail_on_second(html: str, target: Path) -> None:
+    def fail_on_second(context, charts, target: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
         calls.append(target.name)
         if len(calls) == 2:
             raise RuntimeError("renderer crashed on the second review pack")
-        render(html, target)
+        render(context, charts, target, **kwargs)
 
     monkeypatch.setattr(review_pack, "render_pdf", fail_on_second)
     # the same range as the module's run: its data passes the input checks, so the run gets

@@ -10,9 +10,9 @@ import pyarrow as pa
 import pytest
 
 from orchestration.defs.publish.atomic import recover, staged_publication
+from orchestration.defs.publish.formatting import format_duration, format_measure
 from orchestration.defs.publish.plan import closes_review, review_window
 from orchestration.defs.publish.recommendations import HistoryPoint, recommend
-from orchestration.defs.publish.review_pack import format_duration, format_measure
 from orchestration.defs.publish.writers import write_csv, write_xlsx
 from orchestration.lib.money import format_amount, to_cents
 

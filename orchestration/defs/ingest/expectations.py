@@ -10,7 +10,6 @@ most code paths (the CLI, the loaders, their tests) never need it.
 from __future__ import annotations
 
 import functools
-import itertools
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -64,9 +63,6 @@ def _quiet_gx() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
-_names = itertools.count()
-
-
 @functools.cache
 def _context() -> Any:
     """One ephemeral GX context per process: each new one creates a temporary docs-site folder
@@ -80,29 +76,31 @@ def _context() -> Any:
     return context
 
 
+@functools.cache
+def _batch_definition() -> Any:
+    """One pandas data source, asset and whole-frame batch definition per process: each
+    validation hands its own frame in as a batch parameter. Registering a data source per
+    validation cost as much as the validation itself."""
+    return (
+        _context()
+        .data_sources.add_pandas("check_projections")
+        .add_dataframe_asset("projection")
+        .add_batch_definition_whole_dataframe("projection")
+    )
+
+
 def validate(frame: pd.DataFrame, expectations: list[Expect], name: str) -> Validation:
     """Validate ``frame`` with the given expectations (a GX suite on a pandas batch)."""
-    context = _context()
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     import great_expectations as gx
 
-    # a fresh data source per validation, removed afterwards: the context is shared
-    source_name = f"{name}_{next(_names)}"
-    batch = (
-        context.data_sources.add_pandas(source_name)
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe(name)
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
     suite = gx.ExpectationSuite(name=name)
     for expect in expectations:
         suite.add_expectation(getattr(gx.expectations, expect.name)(**expect.kwargs))
-    try:
-        result = batch.validate(
-            suite,
-            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
-        )
-    finally:
-        context.data_sources.delete(source_name)
+    result = batch.validate(
+        suite,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE},
+    )
     outcomes = []
     for item in result.results:
         details = dict(item.result or {})

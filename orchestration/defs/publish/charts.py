@@ -1,12 +1,19 @@
-"""Trend charts for the review pack: actual against the target line, static SVG for HTML and PDF."""
+"""Trend charts for the review pack: actual against the target, from coordinates computed here.
+
+One function (``trend_chart``) turns a chart's points into plain geometry: positions in points
+(1/72 in) inside a ``WIDTH`` x ``HEIGHT`` box, tick labels already formatted. Two renderers draw
+that same geometry: ``templates/trend_chart.typ`` in the PDF and ``templates/trend_chart.svg.j2``
+(an SVG, embedded as a data URI) in the HTML, so both files show the same picture. This replaced
+Altair + vl-convert, which cost ~20 ms a chart; the geometry and the SVG take well under 1 ms
+(docs/publications.md has the measurements).
+"""
 
 from __future__ import annotations
 
 import base64
+import math
 from decimal import Decimal
-
-import altair as alt
-import vl_convert
+from typing import Any
 
 STATUS_COLOURS = {
     "met": "#2e7d32",
@@ -15,63 +22,129 @@ STATUS_COLOURS = {
     "insufficient_data": "#9e9e9e",
 }
 
+# the chart's box in points: 86 mm wide, the width of one column of the PDF's chart grid and of
+# the HTML's chart figure, so a point is a point in both
+WIDTH = 244.0
+HEIGHT = 150.0
+TITLE_HEIGHT = 16.0  # the title's line, above the plot
+LABEL_SIZE = 6.5  # tick labels, pt
+# DejaVu Sans' digits are 0.636 em wide; an estimate is enough to leave room for the labels
+CHAR_WIDTH = 0.64 * LABEL_SIZE
+Y_TICKS = 4  # about this many labelled ticks on the y axis
+PAD = Decimal("0.15")  # the y domain extends 15 % of the data's range above and below it
 
-def trend_chart_svg(points: list[dict[str, object]], unit: str, title: str) -> str:
-    """A small line chart: actual per period (dots coloured by status) and the target as a step.
+
+def trend_chart(points: list[dict[str, Any]], unit: str, title: str) -> dict[str, Any]:
+    """The geometry of one trend chart, as JSON-ready plain data.
 
     ``points``: ``period_key``, ``actual`` (None when insufficient data), ``target``, ``status``
-    (``met``/``warning``/``breached``/``insufficient_data``), oldest first.
+    (``met``/``warning``/``breached``/``insufficient_data``), oldest first. Coordinates are
+    rounded to 0.01 pt, so the same points always give the same drawing (byte-identical files).
     """
-    rows = [
-        {
-            "period": p["period_key"],
-            "actual": _number(p["actual"]),
-            "target": _number(p["target"]),
-            "status": p["status"],
-        }
-        for p in points
+    values = [v for p in points for v in (p["actual"], p["target"]) if v is not None]
+    low, high = (min(values), max(values)) if values else (Decimal(0), Decimal(1))
+    low, high = Decimal(low), Decimal(high)
+    pad = (high - low) * PAD or abs(high) * Decimal("0.01") or Decimal(1)
+    domain = (low - pad, high + pad)
+    ticks = _ticks(*domain)
+    # the decimals the step needs, the same for every label: 99.80 % next to 99.85 %
+    step_of_ticks = ticks[1] - ticks[0] if len(ticks) > 1 else ticks[0]
+    places = max(0, -int(step_of_ticks.normalize().as_tuple().exponent))
+    labels = [_tick_label(t, places, unit) for t in ticks]
+
+    keys = [str(p["period_key"]) for p in points]
+    left = max((len(label) for label in labels), default=1) * CHAR_WIDTH + 8
+    right = WIDTH - 4
+    step = (right - left) / max(len(points), 1)
+    # period keys side by side when they fit, else turned 45° (12 monthly keys do not fit)
+    rotate = max((len(k) for k in keys), default=0) * CHAR_WIDTH + 4 > step
+    top, bottom = TITLE_HEIGHT + 4, HEIGHT - (30 if rotate else 13)
+
+    def y_of(value: Decimal) -> float:
+        share = (Decimal(value) - domain[0]) / (domain[1] - domain[0])
+        return _r(bottom - float(share) * (bottom - top))
+
+    xs = [_r(left + (i + 0.5) * step) for i in range(len(points))]
+    actual = [
+        (x, y_of(p["actual"])) for x, p in zip(xs, points, strict=True) if p["actual"] is not None
     ]
-    order = [row["period"] for row in rows]
-    values = [v for row in rows for v in (row["actual"], row["target"]) if v is not None]
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
-    pad = (high - low) * 0.15 or abs(high) * 0.01 or 1.0
-    x = alt.X("period:O", sort=order, title=None, axis=alt.Axis(labelAngle=-45))
-    y_scale = alt.Scale(domain=[low - pad, high + pad], zero=False, nice=False)
-    base = alt.Chart(alt.Data(values=rows))
-    target = base.mark_line(interpolate="step-after", strokeDash=[5, 3], color="#37474f").encode(
-        x=x, y=alt.Y("target:Q", scale=y_scale, title=unit)
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "title": title,
+        "plot": {"left": _r(left), "right": _r(right), "top": top, "bottom": bottom},
+        "y_ticks": [{"y": y_of(t), "label": label} for t, label in zip(ticks, labels, strict=True)],
+        "x_labels": [{"x": x, "label": k} for x, k in zip(xs, keys, strict=True)],
+        "rotate_labels": rotate,
+        # the line joins the periods that have an actual; a period without one keeps its
+        # (grey, hollow) dot on the axis
+        "actual": [[x, y] for x, y in actual],
+        "target": _target_steps(points, left, step, y_of),
+        "dots": [
+            {
+                "x": x,
+                "y": y_of(p["actual"]) if p["actual"] is not None else bottom,
+                "colour": STATUS_COLOURS[p["status"]],
+                "hollow": p["actual"] is None,
+            }
+            for x, p in zip(xs, points, strict=True)
+        ],
+    }
+
+
+def _target_steps(
+    points: list[dict[str, Any]], left: float, step: float, y_of: Any
+) -> list[list[list[float]]]:
+    """The target as a step line: each period's target spans its whole slot, so a new
+    agreement version's target starts where its period starts. One polyline per run of
+    periods with a target."""
+    runs: list[list[list[float]]] = []
+    previous = None
+    for i, p in enumerate(points):
+        if p["target"] is None:
+            previous = None
+            continue
+        y = y_of(p["target"])
+        start, end = _r(left + i * step), _r(left + (i + 1) * step)
+        if previous is None:
+            runs.append([[start, y]])
+        elif previous != y:
+            runs[-1].append([start, y])  # the run ends at (start, previous): a vertical step
+        runs[-1].append([end, y])
+        previous = y
+    return runs
+
+
+def _ticks(low: Decimal, high: Decimal) -> list[Decimal]:
+    """About ``Y_TICKS`` round values between ``low`` and ``high``: multiples of 1, 2 or 5 x 10^k,
+    the step whose count of ticks is nearest ``Y_TICKS`` and at least 3 (the larger step on a
+    tie)."""
+    exponent = math.floor(math.log10((high - low) / Y_TICKS))
+    steps = [
+        m * Decimal(10) ** e
+        for e in (exponent - 1, exponent, exponent + 1)
+        for m in (Decimal(1), Decimal(2), Decimal(5))
+    ]
+
+    def ticks(step: Decimal) -> list[Decimal]:
+        return [k * step for k in range(math.ceil(low / step), math.floor(high / step) + 1)]
+
+    # fewer than 3 labels leave the reader guessing the scale
+    return ticks(
+        min(steps, key=lambda step: (len(ticks(step)) < 3, abs(len(ticks(step)) - Y_TICKS), -step))
     )
-    # the line joins the periods that have an actual; a gap (insufficient data) keeps its dot
-    actual = (
-        base.transform_filter("isValid(datum.actual)")
-        .mark_line(color="#1565c0", strokeWidth=2.5)
-        .encode(x=x, y=alt.Y("actual:Q", scale=y_scale, title=unit))
-    )
-    dots = base.mark_point(filled=True, size=45, opacity=1).encode(
-        x=x,
-        y=alt.Y("actual:Q", scale=y_scale),
-        color=alt.Color(
-            "status:N",
-            scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-            legend=None,
-        ),
-    )
-    chart = (
-        alt.layer(target, actual, dots)
-        .properties(width=270, height=120, title=alt.TitleParams(title, fontSize=11))
-        .configure_view(strokeWidth=0)
-        .configure_axis(labelFontSize=9, titleFontSize=9)
-    )
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+
+
+def _tick_label(value: Decimal, places: int, unit: str) -> str:
+    text = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    return {"%": f"{text} %", "ms": f"{text} ms"}.get(unit, text)
 
 
 def svg_data_uri(svg: str) -> str:
-    """Embed as ``<img src=...>``: WeasyPrint and browsers both render SVG images."""
+    """Embed as ``<img src=...>``: browsers render SVG images, and the HTML needs no network."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _number(value: object) -> float | None:
-    # a chart axis is binary floating point anyway; the tables beside it show exact decimals
-    if value is None:
-        return None
-    return float(value) if isinstance(value, Decimal | int | float) else None
+def _r(value: float) -> float:
+    # a picture needs no more than 0.01 pt; rounding also keeps the JSON and SVG text stable
+    return round(value, 2)

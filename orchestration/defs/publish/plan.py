@@ -76,26 +76,46 @@ def reviews_closing(
     connection: duckdb.DuckDBPyConnection, periods: list[AgreementPeriod]
 ) -> list[Review]:
     """The reviews closed by ``periods``, each with the agreement periods it covers."""
-    reviews = []
-    for period in periods:
-        if not closes_review(period.period_end, period.review_months, period.period_months):
-            continue
-        start = review_window(period.period_end, period.review_months, period.period_months)
-        keys = connection.execute(
-            """
-            select distinct period_key from marts.objective_periods
-            where agreement_id = ? and period_start >= ? and period_end <= ?
-            order by period_key
-            """,
-            [period.agreement_id, start, period.period_end],
-        ).fetchall()
-        reviews.append(
-            Review(
-                agreement_id=period.agreement_id,
-                folder=period.period_key,
-                review_start=start,
-                review_end=period.period_end,
-                period_keys=tuple(key for (key,) in keys),
-            )
+    closing = [
+        (period, review_window(period.period_end, period.review_months, period.period_months))
+        for period in periods
+        if closes_review(period.period_end, period.review_months, period.period_months)
+    ]
+    if not closing:
+        return []
+    # one query for all reviews (a query per review cost more than the review's pack)
+    rows = connection.execute(
+        """
+        select distinct w.review_index, op.period_key
+        from marts.objective_periods as op
+        inner join (
+            select
+                unnest(?::integer[]) as review_index,
+                unnest(?::varchar[]) as agreement_id,
+                unnest(?::date[]) as review_start,
+                unnest(?::date[]) as review_end
+        ) as w
+            on op.agreement_id = w.agreement_id
+            and op.period_start >= w.review_start and op.period_end <= w.review_end
+        order by w.review_index, op.period_key
+        """,
+        [
+            list(range(len(closing))),
+            [period.agreement_id for period, _ in closing],
+            [start for _, start in closing],
+            [period.period_end for period, _ in closing],
+        ],
+    ).fetchall()
+    keys: dict[int, list[str]] = {}
+    for index, key in rows:
+        keys.setdefault(index, []).append(key)
+    return [
+        Review(
+            agreement_id=period.agreement_id,
+            folder=period.period_key,
+            review_start=start,
+            review_end=period.period_end,
+            period_keys=tuple(keys.get(index, [])),
         )
-    return reviews
+        for index, (period, start) in enumerate(closing)
+    ]

@@ -13,7 +13,7 @@ from orchestration.defs.publish import review_pack
 from orchestration.defs.publish.atomic import recover, staged_publication
 from orchestration.defs.publish.manifest import run_inputs, write_manifest
 from orchestration.defs.publish.plan import AgreementPeriod, periods_in_window, reviews_closing
-from orchestration.defs.publish.review_data import review_context
+from orchestration.defs.publish.review_data import review_contexts
 from orchestration.defs.publish.tables import (
     LEDGER_MONEY_COLUMNS,
     compliance_table,
@@ -87,19 +87,30 @@ def publish_window(
             summary.credit_rows += ledger.num_rows
             log(f"{key}: {compliance.num_rows} compliance rows, {ledger.num_rows} ledger rows")
 
-        for review in reviews:
+        contexts = review_contexts(connection, reviews, generated_at=generated_at)
+        jobs = []
+        for review, context in zip(reviews, contexts, strict=True):
             packs = staging / review.folder / "review_packs"
             packs.mkdir(exist_ok=True)
-            context = review_context(connection, review, generated_at=generated_at)
-            html = review_pack.render_html(context)
-            (packs / f"{review.agreement_id}.html").write_text(html, encoding="utf-8")
-            # looked up on the module so that a test can make the renderer fail half-way
-            review_pack.render_pdf(html, packs / f"{review.agreement_id}.pdf")
+            jobs.append(
+                review_pack.PackJob(
+                    context=context,
+                    html_path=packs / f"{review.agreement_id}.html",
+                    pdf_path=packs / f"{review.agreement_id}.pdf",
+                    document_date=review.review_end,
+                )
+            )
             summary.review_packs += [
                 f"{review.folder}/review_packs/{review.agreement_id}.{ext}"
                 for ext in ("html", "pdf")
             ]
-            log(f"{review.folder}: review pack for {review.agreement_id} ({review.period_keys})")
+        review_pack.render_packs(
+            jobs,
+            log=lambda job: log(
+                f"{job.context['review'].folder}: review pack for "
+                f"{job.context['review'].agreement_id} ({job.context['period_label']})"
+            ),
+        )
 
         for key in sorted(by_key):
             agreements = [

@@ -4,11 +4,25 @@
 -- are neither up nor down, so downtime counts against all agreed minutes and coverage_pct says
 -- how much of the agreed time was observed (the compliance mart turns low coverage into
 -- insufficient_data unless the observed downtime alone already breaches the target).
+-- Incremental like int_service_periods_measured, so that a period's downtime and its agreed and
+-- observed minutes always come from the same run.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        unique_key=['agreement_id', 'period_key'],
+    )
+}}
+
 with
 
 periods as (
 
     select * from {{ ref('int_agreement_periods_enumerated') }}
+    {% if is_incremental() %}
+        where is_in_run_window
+    {% endif %}
 
 ),
 
@@ -27,12 +41,18 @@ service_periods as (
 down_minutes as (
 
     select * from {{ ref('int_service_down_minutes_grouped') }}
+    {% if is_incremental() %}
+        where {{ in_run_window('minute_at') }}
+    {% endif %}
 
 ),
 
 excluded_minutes as (
 
     select * from {{ ref('int_maintenance_minutes_excluded') }}
+    {% if is_incremental() %}
+        where {{ in_run_window('minute_at') }}
+    {% endif %}
 
 ),
 

@@ -3,11 +3,25 @@
 -- interpolation (quantile_cont: position 0.95 x (n - 1) in the sorted values, as numpy's default
 -- and Excel's PERCENTILE.INC). Failed probes are left out: they count against availability, and
 -- their latency is usually a timeout, not a response time.
+-- Incremental like int_service_periods_measured: the periods that close in the run window are
+-- recomputed whole from the probes (pruned to the widened window) and replace their rows.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        unique_key=['agreement_id', 'period_key'],
+    )
+}}
+
 with
 
 periods as (
 
     select * from {{ ref('int_agreement_periods_enumerated') }}
+    {% if is_incremental() %}
+        where is_in_run_window
+    {% endif %}
 
 ),
 
@@ -26,12 +40,18 @@ service_periods as (
 excluded_minutes as (
 
     select * from {{ ref('int_maintenance_minutes_excluded') }}
+    {% if is_incremental() %}
+        where {{ in_run_window('minute_at') }}
+    {% endif %}
 
 ),
 
 probes as (
 
     select * from {{ ref('stg_landing__probes') }}
+    {% if is_incremental() %}
+        where {{ in_run_window('checked_at') }}
+    {% endif %}
 
 ),
 

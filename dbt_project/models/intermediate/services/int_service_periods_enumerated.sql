@@ -41,6 +41,7 @@ final as (
         periods.period_end_at,
         date_diff('minute', periods.period_start_at, periods.period_end_at) as period_minutes,
         coalesce(periods.maintenance_notice_seconds, 0) as required_notice_seconds,
+        periods.is_in_run_window,
     from services_in_force
     inner join periods
         on

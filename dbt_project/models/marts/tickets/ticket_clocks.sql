@@ -1,4 +1,10 @@
--- the per-ticket clocks behind the ticket objectives: what explanations and review packs show
+-- the per-ticket clocks behind the ticket objectives: what explanations and review packs show.
+-- A view: it only selects int_ticket_clocks_computed's published columns, so a table meant
+-- writing the same ~1 M rows (a year of 2 M tickets) a second time on every run; its contract
+-- still fixes names and types, and the not-null guarantees are data tests (views hold no
+-- constraints)
+{{ config(materialized='view') }}
+
 with
 
 ticket_clocks as (

@@ -136,7 +136,8 @@ def _clock_vs_reference(
     """
     last = _month(scale.start, scale.months)
     variables = json.dumps({"period_start": f"{scale.start}-01", "period_end": f"{last}-01"})
-    target = Path(env["SLA_DBT_TARGET"])
+    # its own target folder: the pipeline's keeps the parse state of the pipeline's runs
+    target = Path(env["SLA_DBT_TARGET"]) / "clock-stage"
     stage = measure(
         "clock stage (dbt)",
         [dbt_executable(), "run", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),

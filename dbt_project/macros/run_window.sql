@@ -1,6 +1,6 @@
 {#-
     The run window in UTC, widened so that it holds every local-time agreement period that
-    overlaps [var('period_start'), var('period_end')):
+    overlaps [run_period_start(), run_period_end()):
 
     - back to the start of the quarter holding period_start: a quarterly period that closes in
       the window is recomputed whole (the period grid starts in January, so quarters are
@@ -12,8 +12,8 @@
     what the run that last covered it computed. Returned as SQL timestamp literals.
 -#}
 {% macro run_window_utc() %}
-    {%- set period_start = modules.datetime.date.fromisoformat(var('period_start') | string) -%}
-    {%- set period_end = modules.datetime.date.fromisoformat(var('period_end') | string) -%}
+    {%- set period_start = modules.datetime.date.fromisoformat(run_period_start() | string) -%}
+    {%- set period_end = modules.datetime.date.fromisoformat(run_period_end() | string) -%}
     {%- set quarter_start = period_start.replace(
         month=((period_start.month - 1) // 3) * 3 + 1, day=1
     ) -%}

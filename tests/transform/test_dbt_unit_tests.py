@@ -20,7 +20,7 @@ from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.defs.ingest.landing import ensure_tables
 from orchestration.defs.ingest.sources import SOURCES
-from orchestration.defs.transform.assets import dbt_build_args
+from orchestration.defs.transform.assets import dbt_build_args, dbt_period_env
 from orchestration.lib.settings import DBT_PROFILES_DIR, DBT_PROJECT_DIR, dbt_executable
 from orchestration.runner import run_pipeline
 
@@ -37,13 +37,17 @@ def _dbt(warehouse: Path, target: Path, *args: str) -> subprocess.CompletedProce
 
 
 def test_pipeline_build_leaves_unit_tests_out():
-    window = dg.TimeWindow(dt.datetime(2026, 3, 1), dt.datetime(2026, 4, 1))
-    args = dbt_build_args(window)
+    args = dbt_build_args()
     assert args[0] == "build"
     assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
-    assert json.loads(args[args.index("--vars") + 1]) == {
-        "period_start": "2026-03-01",
-        "period_end": "2026-04-01",
+    assert "--full-refresh" not in args
+    assert "--full-refresh" in dbt_build_args(full_refresh=True)
+    # the window reaches dbt as environment variables, never --vars (which force a full re-parse)
+    assert "--vars" not in args
+    window = dg.TimeWindow(dt.datetime(2026, 3, 1), dt.datetime(2026, 4, 1))
+    assert dbt_period_env(window) == {
+        "SLA_PERIOD_START": "2026-03-01",
+        "SLA_PERIOD_END": "2026-04-01",
     }
 
 

@@ -1,5 +1,5 @@
 -- one row per agreement x period with the agreement version in force at the period's start;
--- periods run from the first version's start to the last period complete by var('period_end')
+-- periods run from the first version's start to the last period complete by run_period_end()
 with
 
 agreements as (
@@ -64,7 +64,7 @@ periods_enumerated as (
         agreements.calendar_id,
         cast(unnest(generate_series(
             first_period_starts.first_period_start,
-            cast('{{ var("period_end") }}' as date) - to_months(agreements.period_months),
+            cast('{{ run_period_end() }}' as date) - to_months(agreements.period_months),
             to_months(agreements.period_months)
         )) as date) as period_start,
     from agreements
@@ -147,7 +147,7 @@ final as (
         versions_in_force.chronic_within_periods,
         versions_in_force.period_index,
         -- periods that close inside this run's window: the ones a run publishes
-        versions_in_force.period_end > cast('{{ var("period_start") }}' as date)
+        versions_in_force.period_end > cast('{{ run_period_start() }}' as date)
             as is_in_run_window,
     from versions_in_force
     inner join calendars

@@ -36,7 +36,7 @@ day_span as (
             min(effective_from) - to_days({{ var('calendar_padding_days') }}) as date
         ) as first_date,
         cast(
-            cast('{{ var("period_end") }}' as date)
+            cast('{{ run_period_end() }}' as date)
             + to_days({{ var('calendar_padding_days') }}) as date
         ) as last_date,
     from agreement_versions

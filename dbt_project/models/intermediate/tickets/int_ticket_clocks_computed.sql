@@ -62,7 +62,7 @@ working_intervals as (
 
 agreements_evaluated as (
 
-    -- the run is evaluated at the end of its window: local midnight of var('period_end') in
+    -- the run is evaluated at the end of its window: local midnight of run_period_end() in
     -- the agreement's zone; facts after it (stops, status changes) are not known yet
     select
         agreements.agreement_id,
@@ -70,7 +70,7 @@ agreements_evaluated as (
         agreements.period_months,
         calendars.timezone,
         timezone(
-            'UTC', timezone(calendars.timezone, cast('{{ var("period_end") }}' as timestamp))
+            'UTC', timezone(calendars.timezone, cast('{{ run_period_end() }}' as timestamp))
         ) as evaluated_at,
     from agreements
     inner join calendars
@@ -136,7 +136,7 @@ local_months as (
             cast(unnest(generate_series(
                 cast(date_trunc('month', min(versions_ranged.effective_from)) as date)
                 - interval 1 month,
-                cast('{{ var("period_end") }}' as date) + interval 1 month,
+                cast('{{ run_period_end() }}' as date) + interval 1 month,
                 interval 1 month
             )) as date) as month_start,
         from agreements_evaluated

@@ -70,6 +70,43 @@ def test_event_quarantined_for_unknown_ticket_loads_once_the_ticket_arrives(ware
     assert warehouse.rows("select ticket_id, source_row from raw.ticket_events") == [("T1", 2)]
 
 
+def test_new_tickets_reload_only_the_event_files_they_can_change(warehouse) -> None:
+    # e1.csv points at T1 (loaded), e2.csv at T9 (not landed yet: quarantined unknown_ticket)
+    warehouse.write("tickets/a.csv", tickets())
+    warehouse.write("ticket_events/e1.csv", f"{EVENT_HEADER}\nT1,open,2026-01-05T08:00:00Z\n")
+    warehouse.write("ticket_events/e2.csv", f"{EVENT_HEADER}\nT9,open,2026-01-06T08:00:00Z\n")
+    warehouse.load("tickets")
+    warehouse.load("ticket_events")
+    # next month's tickets arrive, T9 among them: only e2.csv can have a different outcome
+    warehouse.write("tickets/b.csv", tickets().replace("T1,", "T9,"))
+    warehouse.load("tickets")
+    reports = {r.path: r.status for r in warehouse.load("ticket_events")}
+    assert reports == {"ticket_events/e1.csv": "unchanged", "ticket_events/e2.csv": "reloaded"}
+    assert warehouse.rows("select ticket_id from raw.ticket_events order by 1") == [
+        ("T1",),
+        ("T9",),
+    ]
+    # both files are now recorded against the current ticket ids: a third load reads nothing
+    reports = warehouse.load("ticket_events")
+    assert [r.status for r in reports] == ["unchanged", "unchanged"]
+
+
+def test_an_event_whose_ticket_is_withdrawn_is_quarantined_on_the_next_load(warehouse) -> None:
+    warehouse.write("tickets/a.csv", tickets())
+    warehouse.write("ticket_events/e.csv", f"{EVENT_HEADER}\nT1,open,2026-01-05T08:00:00Z\n")
+    warehouse.load("tickets")
+    warehouse.load("ticket_events")
+    # the tickets file is replaced and no longer holds T1: the loaded event lost its ticket
+    warehouse.write("tickets/a.csv", tickets().replace("T1,", "T2,"))
+    warehouse.load("tickets")
+    reports = warehouse.load("ticket_events")
+    assert [r.status for r in reports] == ["reloaded"]
+    assert warehouse.rows("select count(*) from raw.ticket_events") == [(0,)]
+    assert warehouse.rows("select reason_code from quarantine.ticket_events") == [
+        ("unknown_ticket",)
+    ]
+
+
 def test_rejected_replacement_removes_the_earlier_rows(warehouse) -> None:
     path = warehouse.write("tickets/a.csv", tickets())
     warehouse.load("tickets")

@@ -71,24 +71,33 @@ def test_event_quarantined_for_unknown_ticket_loads_once_the_ticket_arrives(ware
 
 
 def test_new_tickets_reload_only_the_event_files_they_can_change(warehouse) -> None:
-    # e1.csv points at T1 (loaded), e2.csv at T9 (not landed yet: quarantined unknown_ticket)
+    # e1.csv points at T1 (loaded); e2.csv at T9 (padded, not landed yet) and e3.csv at T8
+    # (never delivered): both quarantined unknown_ticket
     warehouse.write("tickets/a.csv", tickets())
     warehouse.write("ticket_events/e1.csv", f"{EVENT_HEADER}\nT1,open,2026-01-05T08:00:00Z\n")
-    warehouse.write("ticket_events/e2.csv", f"{EVENT_HEADER}\nT9,open,2026-01-06T08:00:00Z\n")
+    warehouse.write("ticket_events/e2.csv", f"{EVENT_HEADER}\n T9 ,open,2026-01-06T08:00:00Z\n")
+    warehouse.write("ticket_events/e3.csv", f"{EVENT_HEADER}\nT8,open,2026-01-07T08:00:00Z\n")
     warehouse.load("tickets")
     warehouse.load("ticket_events")
     # next month's tickets arrive, T9 among them: only e2.csv can have a different outcome
     warehouse.write("tickets/b.csv", tickets().replace("T1,", "T9,"))
     warehouse.load("tickets")
     reports = {r.path: r.status for r in warehouse.load("ticket_events")}
-    assert reports == {"ticket_events/e1.csv": "unchanged", "ticket_events/e2.csv": "reloaded"}
+    assert reports == {
+        "ticket_events/e1.csv": "unchanged",
+        "ticket_events/e2.csv": "reloaded",
+        "ticket_events/e3.csv": "unchanged",
+    }
     assert warehouse.rows("select ticket_id from raw.ticket_events order by 1") == [
         ("T1",),
         ("T9",),
     ]
-    # both files are now recorded against the current ticket ids: a third load reads nothing
+    assert warehouse.rows("select trim(ticket_id), reason_code from quarantine.ticket_events") == [
+        ("T8", "unknown_ticket")
+    ]
+    # every file is now recorded against the current ticket ids: a third load reads nothing
     reports = warehouse.load("ticket_events")
-    assert [r.status for r in reports] == ["unchanged", "unchanged"]
+    assert [r.status for r in reports] == ["unchanged", "unchanged", "unchanged"]
 
 
 def test_an_event_whose_ticket_is_withdrawn_is_quarantined_on_the_next_load(warehouse) -> None:

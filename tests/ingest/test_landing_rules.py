@@ -167,6 +167,23 @@ CASES: dict[str, Case] = {
         },
         loaded=2,
     ),
+    # the clean rows are looked up only among the tickets in the range of the file's ids as
+    # delivered (" T1" to "T7"): T6 lies inside it and is still unknown; the padded " T1" is not
+    # canonical, is judged on the slow path against every ticket, and loads as T1
+    "event_ticket_outside_the_file_range": Case(
+        {
+            "tickets/t.csv": tickets(
+                "T5,acme-hosting,P2,2026-01-05T09:00:00Z,,,",
+                "T7,acme-hosting,P2,2026-01-05T09:00:00Z,,,",
+            ),
+            "ticket_events/e.csv": f"{EVENT_HEADER}\nT5,open,2026-01-05T09:00:00Z\n"
+            "T6,open,2026-01-05T09:00:00Z\nT7,open,2026-01-05T09:00:00Z\n"
+            " T1,open,2026-01-05T09:00:00Z\n",
+        },
+        {("ticket_events/e.csv", 3, "unknown_ticket")},
+        # 3 tickets + 3 events (T5, T7, T1)
+        loaded=6,
+    ),
     "maintenance_ends_before_start": Case(
         {"maintenance/m.csv": f"{MAINTENANCE_HEADER}\n"
             "web-api,2026-01-10T02:00:00Z,2026-01-10T04:00:00Z,2026-01-05T09:00:00Z\n"

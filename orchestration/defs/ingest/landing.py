@@ -19,8 +19,10 @@ Per file, ``raw.landing_files`` records what happened, and rows read = loaded + 
 
 The statements per file (a month of probes, 4.5 M rows, takes seconds, not a minute):
 
-1. ``checked``: one pass reads the file and judges every row on the fast path (sources.py):
-   typed values for all rows, text only for the ~1 % that are not clean;
+1. ``checked``: one pass judges every row on the fast path (sources.py): typed values for all
+   rows, text only for the ~1 % that are not clean. A CSV is first read as text into temp table
+   ``csv_text`` in file order (both steps run on every core; numbering rows while reading would
+   not), and a reference is looked up only in the range of the file's own values;
 2. ``slow``: those rows (and lines the reader could not split) checked in full; the first rule
    a row breaks is its reason;
 3. ``suspects``: the hashes of keys that repeat, in the file or against rows already loaded in
@@ -208,10 +210,12 @@ def _check(
     load_time: dt.datetime,
     *,
     carried: tuple[str, ...] = (),
+    bounded: str | None = None,
 ) -> None:
     """Temp table ``checked`` from ``relation`` (text rows) in one pass; see the comment above.
     ``carried`` columns of the relation are kept as they are (source_row, raw_line, read_error);
-    a row with a read_error is never clean."""
+    a row with a read_error is never clean. ``bounded``: a table holding the same text rows,
+    cheap to scan for the range of values the references are looked up for."""
     load_time_sql = _sql_literal(load_time)
     canonical = [c.canonical for c in source.columns]
     if "read_error" in carried:
@@ -221,7 +225,8 @@ def _check(
         f"{c.name} as t_{c.name}, {c.cast(c.name)} as v_{c.name}" for c in source.columns
     )
     breaks = [rule.canonical_condition for rule in source.rules if rule.canonical_condition]
-    breaks += [f"v_{column} not in ({query})" for column, query, _ in source.references]
+    for column, query, _ in source.references:
+        breaks.append(f"v_{column} not in ({_near(connection, source, column, query, bounded)})")
     # CASE WHEN treats a null condition as false; so does coalesce(..., false) here
     passes = " and ".join(
         f"not coalesce({condition.replace(':load_time', load_time_sql)}, false)"
@@ -248,7 +253,35 @@ def _check(
     )
 
 
+def _near(
+    connection: duckdb.DuckDBPyConnection,
+    source: LandingSource,
+    column: str,
+    query: str,
+    bounded: str | None,
+) -> str:
+    """The reference query, narrowed to the range of the file's own values when that is cheap.
+
+    Every event of a month names a ticket of a few months: looking it up among those (the zone
+    maps of raw.tickets skip the rest) instead of hashing every ticket of the year per file.
+    Narrowing cannot make a row clean that was not: a canonical text value is its own value and
+    lies in the range, and a null is kept in the reference. It may make a row with an empty value
+    not clean (an empty narrowed reference) when it was; such a row breaks a rule anyway, and the
+    slow path judges every row that is not clean against the whole reference.
+    """
+    if bounded is None or source.column(column).sql_type != "varchar":
+        return query
+    low, high = connection.execute(f"select min({column}), max({column}) from {bounded}").fetchone()
+    if low is None:
+        return query
+    return (
+        f"select {column} from ({query}) where {column} is null "
+        f"or {column} between {_quote(low)} and {_quote(high)}"
+    )
+
+
 def _csv_relation(path: Path, header: list[str], *, rejects: bool) -> str:
+    """SQL reading the CSV's rows as text, in parallel."""
     columns = "{" + ", ".join(f"'{name}': 'varchar'" for name in header) + "}"
     # The contract fixes the dialect (RFC 4180, comma, double quotes), so nothing is sniffed: a
     # sniffer can take a ragged file for a one-column file. Lines that do not split into the
@@ -260,13 +293,14 @@ def _csv_relation(path: Path, header: list[str], *, rejects: bool) -> str:
         if rejects
         else "ignore_errors = true"
     )
-    # `ordinality` numbers the rows the reader accepts, in file order, also when it reads in
-    # parallel: a table's rowid would not do, as the reference join of the checks reorders rows
     return (
-        "(select ordinality - 1 as row_index, * from "
         f"read_csv({_quote(str(path))}, header = true, auto_detect = false, delim = ',', "
-        f"quote = '\"', escape = '\"', columns = {columns}, {errors}) with ordinality)"
+        f"quote = '\"', escape = '\"', columns = {columns}, {errors})"
     )
+
+
+# the rows of temp table csv_text (see _read_csv) with their index in file order
+CSV_NUMBERED = "(select rowid as row_index, * from csv_text)"
 
 
 def _read_csv(
@@ -286,13 +320,19 @@ def _read_csv(
     # lines are counted while DuckDB reads (it releases the GIL): a second pass over the bytes
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(_newline_count, path)
+        # The text rows are kept in file order, so a row's rowid is its index among the rows
+        # the reader accepts. Numbering them while reading (`with ordinality`) would make DuckDB
+        # read and check the whole file on one thread; this way both passes run in parallel, and
+        # a duplicate's text is looked up here instead of reading the file again.
+        with _insertion_order(connection, preserve=True):
+            connection.execute(
+                "create or replace temp table csv_text as select * from "
+                + _csv_relation(path, header, rejects=True)
+            )
         _check(
-            connection,
-            source,
-            _csv_relation(path, header, rejects=True),
-            load_time,
-            carried=("row_index",),
-        )
+            connection, source, CSV_NUMBERED, load_time,
+            carried=("row_index",), bounded="csv_text",
+        )  # fmt: skip
         newlines, ends_with_newline = counting.result()
     bad_encoding = connection.execute(
         "select line, error_message from landing_reject_errors "
@@ -321,7 +361,7 @@ def _read_csv(
             "blank lines or values spanning lines: source_row counts rows (header = 1), "
             "not physical lines"
         )
-    numbered = _csv_relation(path, header, rejects=False)
+    numbered = CSV_NUMBERED
     malformed = "(select line as source_row, raw_line, error as read_error from csv_rejects)"
     if rejected == 0:
         return Landed(notes, "row_index + 2", "row_index", numbered)
@@ -686,12 +726,13 @@ def _delete_file_rows(
 
 
 @contextmanager
-def _insertion_order_free(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Let DuckDB write rows in any order (cheaper in parallel), then restore the setting."""
+def _insertion_order(connection: duckdb.DuckDBPyConnection, *, preserve: bool) -> Iterator[None]:
+    """Whether DuckDB must write rows in the order it reads them (free order is cheaper in
+    parallel) for the block; the setting is restored after."""
     (previous,) = connection.execute(
         "select current_setting('preserve_insertion_order')"
     ).fetchone()
-    connection.execute("set preserve_insertion_order = false")
+    connection.execute(f"set preserve_insertion_order = {preserve}")
     try:
         yield
     finally:
@@ -712,7 +753,7 @@ def _write_rows(
     # row order in raw is not part of the contract (readers order by source_file, source_row),
     # so the big insert may write in any order, which DuckDB does faster in parallel
     unkeyed_clean = unkeyed.replace("source_row not in", f"{landed.position} not in")
-    with _insertion_order_free(connection):
+    with _insertion_order(connection, preserve=False):
         (loaded,) = connection.execute(
             f"""
             insert into raw.{source.name}
@@ -830,6 +871,9 @@ def load_file(
     except BaseException:
         connection.execute("rollback")
         raise
+    finally:
+        # a month of probes as text is hundreds of megabytes: free it before the next file
+        connection.execute("drop table if exists csv_text")
     return report
 
 
@@ -908,20 +952,23 @@ def _files_touched_by_references(
 ) -> set[str]:
     """Files whose outcome may change with the reference data as it is now.
 
-    A file's rows depend on the reference data only through two kinds of rows: those quarantined
-    because the value they point to was unknown (it may have arrived since), and those loaded
-    whose value has since gone (a replaced file dropped it). Any other row gets the same verdict
-    whatever the reference data, so a file without either kind needs no reload.
+    A file's rows depend on the reference data only through two kinds of rows: rows quarantined
+    because the value they point to was unknown, when that value is known now (the ticket has
+    arrived), and loaded rows whose value has gone since (a replaced file dropped it). Any other
+    row gets the same verdict whatever the reference data, so a file without either kind needs
+    no reload. Values compare as the rules compare them: trimmed, empty as null.
     """
-    codes = ", ".join(f"'{code}'" for _, _, code in source.references)
-    selects = [
-        f"select distinct source_file from quarantine.{source.name} where reason_code in ({codes})"
-    ]
-    for column, query, _ in source.references:
+    selects = []
+    for column, query, code in source.references:
+        value = source.column(column).cast(f"nullif(trim(quarantined.{column}), '')")
+        selects.append(
+            f"select distinct quarantined.source_file from quarantine.{source.name} "
+            f"as quarantined semi join ({query}) as known on {value} = known.{column} "
+            f"where quarantined.reason_code = '{code}'"
+        )
         selects.append(
             f"select distinct loaded.source_file from raw.{source.name} as loaded "
-            f"anti join ({query}) as known on cast(loaded.{column} as varchar) "
-            f"= cast(known.{column} as varchar)"
+            f"anti join ({query}) as known on loaded.{column} = known.{column}"
         )
     rows = connection.execute(" union ".join(selects)).fetchall()
     return {row[0] for row in rows}

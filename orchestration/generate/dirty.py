@@ -8,7 +8,7 @@ kind. Ticket rows that are not duplicates get a fresh ``ticket_id`` (numbers aft
 clean tickets), so that each row breaks one rule only.
 
 Kinds are named after the reason codes of the loader's quarantine
-(``orchestration/defs/ingest/sources.py``), so a test can compare the two directly.
+(``orchestration/lib/landing_contract.py``), so a test can compare the two directly.
 
 tickets
     missing_id                    ``ticket_id`` is empty

@@ -19,7 +19,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT  # dbt_project.yml sits at the repository root
 DBT_PROFILES_DIR = PROJECT_ROOT / "dbt_project"
 # overridable so that parallel runs (tests, the benchmark) never share a dbt target folder
 DBT_TARGET_DIR = Path(os.environ.get("SLA_DBT_TARGET") or PROJECT_ROOT / "target")
-TEMPLATES_DIR = PACKAGE_ROOT / "defs" / "publish" / "templates"
+TEMPLATES_DIR = PACKAGE_ROOT / "lib" / "review_pack" / "templates"
 
 # the memory DuckDB may use in every connection, Python's and dbt's (SLA_DUCKDB_MEMORY_LIMIT)
 DUCKDB_MEMORY_LIMIT = os.environ.get("SLA_DUCKDB_MEMORY_LIMIT") or "4GB"

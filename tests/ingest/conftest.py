@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.defs.ingest.landing import FileReport, ingest_folder
-from orchestration.defs.ingest.sources import SOURCES
+from orchestration.lib.landing.load import FileReport, ingest_folder
+from orchestration.lib.landing_contract import SOURCES
 
 # the loads in these tests happen "at" this instant: later timestamps are in the future
 LOAD_TIME = dt.datetime(2026, 3, 1, 12, 0, 0)

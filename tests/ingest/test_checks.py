@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from orchestration.defs.ingest.checks import CHECKS, run_check
-from orchestration.defs.ingest.expectations import Validation
-from orchestration.defs.ingest.projections import Scan
-from orchestration.defs.ingest.sources import PROBES
 from orchestration.lib import warehouse
+from orchestration.lib.landing_contract import PROBES
+from orchestration.lib.quality.expectations import Validation
+from orchestration.lib.quality.projections import Scan
 
 MARCH = (dt.datetime(2025, 3, 1), dt.datetime(2025, 4, 1))
 LATER = dt.datetime(2025, 6, 1)  # "now" for a closed month

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from orchestration.defs.ingest.sources import Column
+from orchestration.lib.landing_contract import Column
 from tests.ingest.conftest import Warehouse
 from tests.ingest.test_landing_rules import (
     NAIVE_PROBES,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from orchestration.defs.publish.charts import STATUS_COLOURS, trend_chart
-from orchestration.defs.publish.review_pack import CHART_TEMPLATE, environment
+from orchestration.lib.review_pack.charts import STATUS_COLOURS, trend_chart
+from orchestration.lib.review_pack.review_pack import CHART_TEMPLATE, environment
 
 
 def _point(key: str, actual: str | None, target: str | None, status: str) -> dict[str, object]:

@@ -26,13 +26,13 @@ from pipeline_data import HOSTILE_CUSTOMER, LANDING, prepare_definitions
 from pipeline_support import Scenario, copy_definitions, write_landing
 from pypdf import PdfReader
 
-from orchestration.defs.publish import review_pack
-from orchestration.defs.publish.plan import periods_in_window, reviews_closing
-from orchestration.defs.publish.publication import publish_window
-from orchestration.defs.publish.review_data import review_context, review_contexts
-from orchestration.defs.publish.review_document import review_document
-from orchestration.defs.publish.tables import LEDGER_COLUMNS
 from orchestration.lib import warehouse
+from orchestration.lib.publish.plan import periods_in_window, reviews_closing
+from orchestration.lib.publish.publication import publish_window
+from orchestration.lib.publish.tables import LEDGER_COLUMNS
+from orchestration.lib.review_pack import review_pack
+from orchestration.lib.review_pack.review_data import review_context, review_contexts
+from orchestration.lib.review_pack.review_document import review_document
 
 pytestmark = pytest.mark.slow
 

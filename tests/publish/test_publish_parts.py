@@ -9,12 +9,12 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from orchestration.defs.publish.atomic import recover, staged_publication
-from orchestration.defs.publish.formatting import format_duration, format_measure
-from orchestration.defs.publish.plan import closes_review, review_window
-from orchestration.defs.publish.recommendations import HistoryPoint, recommend
-from orchestration.defs.publish.writers import write_csv, write_xlsx
 from orchestration.lib.money import format_amount, to_cents
+from orchestration.lib.publish.atomic import recover, staged_publication
+from orchestration.lib.publish.formatting import format_duration, format_measure
+from orchestration.lib.publish.plan import closes_review, review_window
+from orchestration.lib.publish.writers import write_csv, write_xlsx
+from orchestration.lib.review_pack.recommendations import HistoryPoint, recommend
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Landed service logs and tickets, loaded into DuckDB ``raw`` tables.
 
 One asset per landing source. Every row read is either loaded or quarantined with a reason; every
-file is recorded in ``raw.landing_files`` (see ``landing.py`` for what each status means). Files
+file is recorded in ``raw.landing_files`` (see ``lib/landing/`` for what each status means). Files
 are loaded by content hash, not by month: a run for any month brings ``raw`` in line with the
 landing folder, and the month (partition) decides which rows the data checks in ``checks.py``
 look at.
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.ingest.landing import FileReport, ingest_folder
-from orchestration.defs.ingest.sources import SOURCES, LandingSource
 from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
+from orchestration.lib.landing.load import FileReport, ingest_folder
+from orchestration.lib.landing_contract import SOURCES, LandingSource
 
 DESCRIPTIONS = {
     "probes": "Synthetic monitoring results: one row per service, probe location and check time, "

@@ -23,8 +23,11 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs.ingest.expectations import Validation, validate
-from orchestration.defs.ingest.projections import (
+from orchestration.defs.partitions import monthly_partitions
+from orchestration.defs.resources import SlaPaths
+from orchestration.lib.landing_contract import PROBES, SOURCES, TICKETS, LandingSource
+from orchestration.lib.quality.expectations import Validation, validate
+from orchestration.lib.quality.projections import (
     COVERAGE_FLOOR_PCT,
     DAILY_COVERAGE_WARN_PCT,
     STALE_AFTER_DAYS,
@@ -40,9 +43,6 @@ from orchestration.defs.ingest.projections import (
     rows_reconcile,
     unique_keys,
 )
-from orchestration.defs.ingest.sources import PROBES, SOURCES, TICKETS, LandingSource
-from orchestration.defs.partitions import monthly_partitions
-from orchestration.defs.resources import SlaPaths
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.partitions import monthly_partitions
-from orchestration.defs.publish.publication import publish_window
 from orchestration.defs.resources import SlaPaths
+from orchestration.lib.publish.publication import publish_window
 
 MART_INPUTS = (
     "objective_periods",

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.publish import review_pack
-from orchestration.defs.publish.atomic import recover, staged_publication
-from orchestration.defs.publish.manifest import run_inputs, write_manifest
-from orchestration.defs.publish.plan import AgreementPeriod, periods_in_window, reviews_closing
-from orchestration.defs.publish.review_data import review_contexts
-from orchestration.defs.publish.tables import (
+from orchestration.lib.publish.atomic import recover, staged_publication
+from orchestration.lib.publish.manifest import run_inputs, write_manifest
+from orchestration.lib.publish.plan import AgreementPeriod, periods_in_window, reviews_closing
+from orchestration.lib.publish.tables import (
     LEDGER_MONEY_COLUMNS,
     compliance_table,
     ledger_table,
 )
-from orchestration.defs.publish.writers import write_csv, write_parquet, write_xlsx
+from orchestration.lib.publish.writers import write_csv, write_parquet, write_xlsx
+from orchestration.lib.review_pack import review_pack
+from orchestration.lib.review_pack.review_data import review_contexts
 
 
 @dataclass

@@ -21,8 +21,7 @@ from typing import Any
 import jinja2
 import typst
 
-from orchestration.defs.publish.charts import STATUS_COLOURS, svg_data_uri, trend_chart
-from orchestration.defs.publish.formatting import (
+from orchestration.lib.publish.formatting import (
     STATUS_WORDS,
     format_duration,
     format_measure,
@@ -30,8 +29,9 @@ from orchestration.defs.publish.formatting import (
     format_pct,
     format_utc,
 )
-from orchestration.defs.publish.review_data import chart_points
-from orchestration.defs.publish.review_document import review_document
+from orchestration.lib.review_pack.charts import STATUS_COLOURS, svg_data_uri, trend_chart
+from orchestration.lib.review_pack.review_data import chart_points
+from orchestration.lib.review_pack.review_document import review_document
 from orchestration.lib.settings import TEMPLATES_DIR
 
 __all__ = [

@@ -19,7 +19,7 @@ Per file, ``raw.landing_files`` records what happened, and rows read = loaded + 
 
 The statements per file (a month of probes, 4.5 M rows, takes seconds, not a minute):
 
-1. ``checked``: one pass judges every row on the fast path (sources.py): typed values for all
+1. ``checked``: one pass judges every row on the fast path (landing_contract.py): typed values for all
    rows, text only for the ~1 % that are not clean. A CSV is first read as text into temp table
    ``csv_text`` in file order (both steps run on every core; numbering rows while reading would
    not), and a reference is looked up only in the range of the file's own values;
@@ -52,7 +52,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.ingest.sources import LandingSource
+from orchestration.lib.landing_contract import LandingSource
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 UTF8_BOM = b"\xef\xbb\xbf"

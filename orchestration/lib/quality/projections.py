@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 import duckdb
 
-from orchestration.defs.ingest.expectations import Expect
-from orchestration.defs.ingest.sources import PROBES, TICKETS, LandingSource
+from orchestration.lib.landing_contract import PROBES, TICKETS, LandingSource
+from orchestration.lib.quality.expectations import Expect
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,9 +15,9 @@ from typing import Any
 
 import duckdb
 
-from orchestration.defs.publish.plan import Review
-from orchestration.defs.publish.recommendations import HistoryPoint, recommend
 from orchestration.lib.periods import add_months
+from orchestration.lib.publish.plan import Review
+from orchestration.lib.review_pack.recommendations import HistoryPoint, recommend
 
 TREND_PERIODS = 12
 TOP_DRIVERS = 5

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from orchestration.defs.publish.charts import STATUS_COLOURS
-from orchestration.defs.publish.formatting import (
+from orchestration.lib.publish.formatting import (
     MISSING,
     STATUS_WORDS,
     format_duration,
@@ -21,6 +20,7 @@ from orchestration.defs.publish.formatting import (
     format_target,
     format_utc,
 )
+from orchestration.lib.review_pack.charts import STATUS_COLOURS
 
 
 def review_document(context: dict[str, Any], charts: dict[str, dict[str, Any]]) -> dict[str, Any]:

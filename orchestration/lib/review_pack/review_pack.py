@@ -63,6 +63,7 @@ def render_pdf(pack: ReviewPack, target: Path, *, document_date: dt.date) -> Non
     pdf = _compiler().compile(
         format="pdf", sys_inputs={"data": pack.as_json()}, timestamp=created, pdf_tags=False
     )
+    # compile() is typed bytes | list[bytes] (a list: one image per page); a PDF is bytes
     target.write_bytes(pdf)  # type: ignore[arg-type]
 
 

@@ -445,8 +445,8 @@ def test_data_quality_shows_coverage_and_quarantine():
 
 def test_recommendations_and_carried_action_items():
     pack = review_pack_model(context())
-    assert [(r.kind, r.text) for r in pack.recommendations.items] == [
-        ("capacity", "Web availability: breached 3 times.")
+    assert [(r.kind, r.text, r.rating) for r in pack.recommendations.items] == [
+        ("capacity", "Web availability: breached 3 times.", "red")
     ]
     table = pack.actions.table
     assert [c.label for c in table.columns] == ["Action", "Owner", "Target date", "Status"]

@@ -203,6 +203,7 @@ class Quality:
 class Recommendation:
     kind: str  # tighten or capacity
     text: str
+    rating: str  # the colour of its bullet: green to tighten, red to plan capacity
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,10 @@ def review_pack_model(context: dict[str, Any]) -> ReviewPack:
         quality=_quality(context),
         recommendations=Recommendations(
             heading="Recommendations for the revision discussion",
-            items=tuple(Recommendation(r.kind, r.text) for r in context["recommendations"]),
+            items=tuple(
+                Recommendation(r.kind, r.text, "green" if r.kind == "tighten" else "red")
+                for r in context["recommendations"]
+            ),
             empty="No objective was met by a wide margin for 6+ periods or breached "
             "repeatedly: no change proposed.",
         ),

@@ -362,6 +362,14 @@ def test_contacts_list_both_sides_and_the_escalation_path():
 def test_trends_draw_one_svg_per_objective_with_history():
     trends = review_pack_model(context()).trends
     assert trends.heading == "Trends over the last 3 periods"
+    assert [(item.label, item.colour) for item in trends.legend] == [
+        ("actual", "#1565c0"),
+        ("target (steps when a new agreement version changes it)", "#37474f"),
+        ("met", "#2e7d32"),
+        ("met, near target", "#f9a825"),
+        ("breached", "#c62828"),
+        ("insufficient data", "#9e9e9e"),
+    ]
     chart, empty = trends.charts
     assert chart.caption == "target ≥ 99.9 % · latest 99.92 % (met, near target)"
     assert chart.svg is not None and chart.svg.startswith("<svg ")

@@ -372,10 +372,10 @@ def _scorecard(context: dict[str, Any]) -> Scorecard:
             for rating, label in zip(
                 RATINGS,
                 (
-                    "met",
+                    STATUS_WORDS["green"],
                     "met, but inside the objective's warning margin",
-                    "breached",
-                    "insufficient data (never a breach)",
+                    STATUS_WORDS["red"],
+                    f"{STATUS_WORDS['grey']} (never a breach)",
                 ),
                 strict=True,
             )
@@ -443,11 +443,15 @@ def _trends(context: dict[str, Any]) -> Trends:
             LegendItem(
                 "target", "target (steps when a new agreement version changes it)", "#37474f"
             ),
-            LegendItem("met", "met", STATUS_COLOURS["met"]),
-            LegendItem("warning", "met, near target", STATUS_COLOURS["warning"]),
-            LegendItem("breached", "breached", STATUS_COLOURS["breached"]),
-            LegendItem(
-                "insufficient_data", "insufficient data", STATUS_COLOURS["insufficient_data"]
+            # a chart's dots: the scorecard's words for its colours
+            *(
+                LegendItem(status, STATUS_WORDS[rating], STATUS_COLOURS[status])
+                for status, rating in (
+                    ("met", "green"),
+                    ("warning", "amber"),
+                    ("breached", "red"),
+                    ("insufficient_data", "grey"),
+                )
             ),
         ),
         charts=tuple(charts),

@@ -24,6 +24,8 @@ STATUS_COLOURS = {
     "breached": "#c62828",
     "insufficient_data": "#9e9e9e",
 }
+# the actual's line and the target's dashes (the legend above the charts shows them too)
+LINE_COLOURS = {"actual": "#1565c0", "target": "#37474f"}
 
 # the chart's box in points: 86 mm wide, the width of one column of the PDF's chart grid and of
 # the HTML's chart figure, so a point is a point in both
@@ -79,6 +81,7 @@ def trend_chart(points: list[dict[str, Any]], unit: str, title: str) -> dict[str
         "y_ticks": [{"y": y_of(t), "label": label} for t, label in zip(ticks, labels, strict=True)],
         "x_labels": [{"x": x, "label": k} for x, k in zip(xs, keys, strict=True)],
         "rotate_labels": rotate,
+        "line_colours": LINE_COLOURS,
         # the line joins the periods that have an actual; a period without one keeps its
         # (grey, hollow) dot on the axis
         "actual": [[x, y] for x, y in actual],

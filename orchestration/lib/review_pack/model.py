@@ -26,7 +26,12 @@ from orchestration.lib.publish.formatting import (
     format_target,
     format_utc,
 )
-from orchestration.lib.review_pack.charts import STATUS_COLOURS, trend_chart, trend_chart_svg
+from orchestration.lib.review_pack.charts import (
+    LINE_COLOURS,
+    STATUS_COLOURS,
+    trend_chart,
+    trend_chart_svg,
+)
 from orchestration.lib.review_pack.review_data import chart_points
 
 ColumnKind = Literal["text", "num", "ts"]
@@ -439,9 +444,11 @@ def _trends(context: dict[str, Any]) -> Trends:
     return Trends(
         heading=f"Trends over the last {periods} periods",
         legend=(
-            LegendItem("actual", "actual", "#1565c0"),
+            LegendItem("actual", "actual", LINE_COLOURS["actual"]),
             LegendItem(
-                "target", "target (steps when a new agreement version changes it)", "#37474f"
+                "target",
+                "target (steps when a new agreement version changes it)",
+                LINE_COLOURS["target"],
             ),
             # a chart's dots: the scorecard's words for its colours
             *(

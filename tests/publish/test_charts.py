@@ -1,12 +1,12 @@
-"""The trend chart's geometry (charts.py), which both the PDF (Typst) and the HTML (SVG) draw."""
+"""The trend chart's geometry (charts.py) and its one drawing, the SVG both the HTML and the PDF
+embed."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from orchestration.lib.review_pack.charts import STATUS_COLOURS, trend_chart
-from orchestration.lib.review_pack.review_pack import CHART_TEMPLATE, environment
+from orchestration.lib.review_pack.charts import STATUS_COLOURS, trend_chart, trend_chart_svg
 
 
 def _point(key: str, actual: str | None, target: str | None, status: str) -> dict[str, object]:
@@ -74,7 +74,7 @@ def test_twelve_monthly_keys_are_turned():
 
 def test_svg_chart_is_well_formed_and_escapes_the_title():
     chart = trend_chart(QUARTER, "score", "<script>alert(1)</script> & co")
-    svg = environment().get_template(CHART_TEMPLATE).render(c=chart)
+    svg = trend_chart_svg(chart)
     root = ET.fromstring(svg)  # raises on markup that escaped
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert texts[0] == "<script>alert(1)</script> & co"

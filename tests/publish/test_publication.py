@@ -31,8 +31,8 @@ from orchestration.lib.publish.plan import periods_in_window, reviews_closing
 from orchestration.lib.publish.publication import publish_window
 from orchestration.lib.publish.tables import LEDGER_COLUMNS
 from orchestration.lib.review_pack import review_pack
+from orchestration.lib.review_pack.model import review_pack_model
 from orchestration.lib.review_pack.review_data import review_context, review_contexts
-from orchestration.lib.review_pack.review_document import review_document
 
 pytestmark = pytest.mark.slow
 
@@ -330,11 +330,11 @@ def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: P
         review = next(r for r in reviews_closing(connection, periods)
                       if r.agreement_id == "acme-hosting")  # fmt: skip
         context = review_context(connection, review, generated_at=dt.datetime(2026, 4, 2))
-    scorecard = review_document(context, charts={})["scorecard"]
+    scorecard = review_pack_model(context).scorecard.rows
     figures = [
         figure
         for row in scorecard
-        for figure in (row["name"], row["target"], *(c["text"] for c in row["cells"] if c))
+        for figure in (row.name, row.target, *(c.text for c in row.cells if c))
     ]
     # hand-checked anchors: P1 first response in March, 1 of 2 tickets in time = 50 % against
     # a target of at least 95 %
@@ -422,11 +422,11 @@ def test_a_failure_half_way_leaves_the_last_publication_untouched(
     calls = []
     render = review_pack.render_pdf
 
-    def fail_on_second(context, charts, target: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def fail_on_second(pack, target: Path, **kwargs) -> None:  # type: ignore[no-untyped-def]
         calls.append(target.name)
         if len(calls) == 2:
             raise RuntimeError("renderer crashed on the second review pack")
-        render(context, charts, target, **kwargs)
+        render(pack, target, **kwargs)
 
     monkeypatch.setattr(review_pack, "render_pdf", fail_on_second)
     # the same range as the module's run: its data passes the input checks, so the run gets

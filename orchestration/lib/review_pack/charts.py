@@ -1,19 +1,22 @@
 """Trend charts for the review pack: actual against the target, from coordinates computed here.
 
 One function (``trend_chart``) turns a chart's points into plain geometry: positions in points
-(1/72 in) inside a ``WIDTH`` x ``HEIGHT`` box, tick labels already formatted. Two renderers draw
-that same geometry: ``templates/trend_chart.typ`` in the PDF and ``templates/trend_chart.svg.j2``
-(an SVG, embedded as a data URI) in the HTML, so both files show the same picture. This replaced
-Altair + vl-convert, which cost ~20 ms a chart; the geometry and the SVG take well under 1 ms
+(1/72 in) inside a ``WIDTH`` x ``HEIGHT`` box, tick labels already formatted. One template
+(``templates/trend_chart.svg.j2``, via ``trend_chart_svg``) draws it as SVG, and both files embed
+that same SVG: the HTML as a data URI image, the PDF as a Typst image. This replaced Altair +
+vl-convert, which cost ~20 ms a chart; the geometry and the SVG take well under 1 ms
 (docs/publications.md has the measurements).
 """
 
 from __future__ import annotations
 
-import base64
 import math
 from decimal import Decimal
 from typing import Any
+
+from orchestration.lib.review_pack.templating import environment
+
+CHART_TEMPLATE = "trend_chart.svg.j2"
 
 STATUS_COLOURS = {
     "met": "#2e7d32",
@@ -21,6 +24,8 @@ STATUS_COLOURS = {
     "breached": "#c62828",
     "insufficient_data": "#9e9e9e",
 }
+# the actual's line and the target's dashes (the legend above the charts shows them too)
+LINE_COLOURS = {"actual": "#1565c0", "target": "#37474f"}
 
 # the chart's box in points: 86 mm wide, the width of one column of the PDF's chart grid and of
 # the HTML's chart figure, so a point is a point in both
@@ -76,6 +81,7 @@ def trend_chart(points: list[dict[str, Any]], unit: str, title: str) -> dict[str
         "y_ticks": [{"y": y_of(t), "label": label} for t, label in zip(ticks, labels, strict=True)],
         "x_labels": [{"x": x, "label": k} for x, k in zip(xs, keys, strict=True)],
         "rotate_labels": rotate,
+        "line_colours": LINE_COLOURS,
         # the line joins the periods that have an actual; a period without one keeps its
         # (grey, hollow) dot on the axis
         "actual": [[x, y] for x, y in actual],
@@ -140,9 +146,9 @@ def _tick_label(value: Decimal, places: int, unit: str) -> str:
     return {"%": f"{text} %", "ms": f"{text} ms"}.get(unit, text)
 
 
-def svg_data_uri(svg: str) -> str:
-    """Embed as ``<img src=...>``: browsers render SVG images, and the HTML needs no network."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+def trend_chart_svg(chart: dict[str, Any]) -> str:
+    """The chart's geometry (``trend_chart``) drawn as an SVG document, 1 unit = 1 pt."""
+    return environment().get_template(CHART_TEMPLATE).render(c=chart)
 
 
 def _r(value: float) -> float:

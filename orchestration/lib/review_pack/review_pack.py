@@ -1,14 +1,13 @@
-"""The review pack: a Jinja2 template (autoescaped) rendered to HTML, and a Typst template to PDF.
+"""The review pack: one view model (``model.py``) rendered to HTML (Jinja2) and to PDF (Typst).
 
-Both are fed the same context (``review_data.py``); the PDF gets it as pre-formatted strings
-(``review_document.py``) so both files show identical figures. Typst, not WeasyPrint: a pack
-compiles in ~10 ms instead of ~0.75 s (docs/publications.md has the measurements).
+Both templates draw the same ``ReviewPack``, built once per pack, so both files show identical
+figures and phrases. Typst, not WeasyPrint: a pack compiles in ~10 ms instead of ~0.75 s
+(docs/publications.md has the measurements).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -18,34 +17,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import typst
 
-from orchestration.lib.publish.formatting import (
-    STATUS_WORDS,
-    format_duration,
-    format_measure,
-    format_money,
-    format_pct,
-    format_utc,
-)
-from orchestration.lib.review_pack.charts import STATUS_COLOURS, svg_data_uri, trend_chart
-from orchestration.lib.review_pack.review_data import chart_points
-from orchestration.lib.review_pack.review_document import review_document
+from orchestration.lib.review_pack.model import ReviewPack, review_pack_model
+from orchestration.lib.review_pack.templating import environment
 from orchestration.lib.settings import TEMPLATES_DIR
 
-__all__ = [
-    "PackJob",
-    "format_duration",
-    "format_measure",
-    "render_html",
-    "render_pack",
-    "render_packs",
-    "render_pdf",
-]
+__all__ = ["PackJob", "render_html", "render_pack", "render_packs", "render_pdf"]
 
 TEMPLATE = "review_pack.html.j2"
-CHART_TEMPLATE = "trend_chart.svg.j2"
 STYLESHEET = "review_pack.css"
 PDF_TEMPLATE = TEMPLATES_DIR / "review_pack.typ"
 # DejaVu Sans, as in the HTML's stylesheet (Debian: fonts-dejavu-core). System fonts are ignored
@@ -59,54 +39,12 @@ POOL_MIN_PACKS = 24
 
 
 @cache
-def environment() -> jinja2.Environment:
-    # autoescape everywhere: customer names, contacts and review items come from users' files
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
-        measure=format_measure,
-        money=format_money,
-        duration=format_duration,
-        utc=format_utc,
-        pct=format_pct,
-    )
-    env.globals["status_words"] = STATUS_WORDS
-    env.globals["status_colours"] = STATUS_COLOURS
-    return env
+def _stylesheet() -> str:
+    return (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
 
 
-def charts_for(context: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """One trend chart per objective with history, as geometry both renderers draw."""
-    charts = {}
-    for objective in context["objectives"]:
-        history = context["history"].get(objective["objective_id"], [])
-        if not history:
-            continue
-        warnings = {
-            key: bool(cell and cell["is_warning"]) for key, cell in objective["cells"].items()
-        }
-        charts[objective["objective_id"]] = trend_chart(
-            chart_points(history, warnings), objective["unit"], objective["objective_name"]
-        )
-    return charts
-
-
-def render_html(context: dict[str, Any], charts: dict[str, dict[str, Any]]) -> str:
-    stylesheet = (TEMPLATES_DIR / STYLESHEET).read_text(encoding="utf-8")
-    chart_template = environment().get_template(CHART_TEMPLATE)
-    # an SVG image per chart, drawn from the same geometry as the PDF's Typst chart
-    uris = {
-        objective_id: svg_data_uri(chart_template.render(c=chart))
-        for objective_id, chart in charts.items()
-    }
-    return (
-        environment().get_template(TEMPLATE).render(**context, charts=uris, stylesheet=stylesheet)
-    )
+def render_html(pack: ReviewPack) -> str:
+    return environment().get_template(TEMPLATE).render(pack=pack, stylesheet=_stylesheet())
 
 
 @cache
@@ -116,22 +54,16 @@ def _compiler() -> typst.Compiler:
     return typst.Compiler(PDF_TEMPLATE, font_paths=fonts, ignore_system_fonts=True)
 
 
-def render_pdf(
-    context: dict[str, Any],
-    charts: dict[str, dict[str, Any]],
-    target: Path,
-    *,
-    document_date: dt.date,
-) -> None:
+def render_pdf(pack: ReviewPack, target: Path, *, document_date: dt.date) -> None:
     """Typst -> A4 PDF. ``document_date`` (the review's end) is the PDF's creation date, so the
     same inputs give the same bytes."""
-    data = json.dumps(review_document(context, charts), ensure_ascii=False)
     created = dt.datetime.combine(document_date, dt.time(), tzinfo=dt.UTC)
     # no accessibility tags: they cost ~50 ms a pack (5x the rest of the compile) and the
     # WeasyPrint PDFs before did not carry them either; the HTML twin is the accessible version
     pdf = _compiler().compile(
-        format="pdf", sys_inputs={"data": data}, timestamp=created, pdf_tags=False
+        format="pdf", sys_inputs={"data": pack.as_json()}, timestamp=created, pdf_tags=False
     )
+    # compile() is typed bytes | list[bytes] (a list: one image per page); a PDF is bytes
     target.write_bytes(pdf)  # type: ignore[arg-type]
 
 
@@ -146,11 +78,11 @@ class PackJob:
 
 
 def render_pack(job: PackJob) -> None:
-    """Charts, HTML and PDF of one pack (in this process or in a worker)."""
-    charts = charts_for(job.context)
-    job.html_path.write_text(render_html(job.context, charts), encoding="utf-8")
+    """The view model, then HTML and PDF of one pack (in this process or in a worker)."""
+    pack = review_pack_model(job.context)
+    job.html_path.write_text(render_html(pack), encoding="utf-8")
     # looked up on the module so that a test can make the renderer fail half-way
-    render_pdf(job.context, charts, job.pdf_path, document_date=job.document_date)
+    render_pdf(pack, job.pdf_path, document_date=job.document_date)
 
 
 def render_packs(

@@ -1,0 +1,733 @@
+"""The review pack as one typed view model: every section's text, already formatted.
+
+``review_pack_model`` turns the context ``review_data.review_contexts`` reads from the marts into
+a ``ReviewPack``, once per pack. Both renderings draw that one object: the Jinja2 HTML template
+reads its attributes, the Typst PDF template gets it as JSON (``as_json``). Every figure, label,
+column heading and empty-section phrase is written here and only here, so the HTML and the PDF
+cannot show two versions of one figure; the templates hold layout only. The trend charts are
+drawn once, as SVG (``charts.trend_chart_svg``): the HTML embeds it as an image, the PDF as a
+Typst ``image``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from orchestration.lib.publish.formatting import (
+    MISSING,
+    STATUS_WORDS,
+    format_duration,
+    format_measure,
+    format_money,
+    format_pct,
+    format_target,
+    format_utc,
+)
+from orchestration.lib.review_pack.charts import (
+    LINE_COLOURS,
+    STATUS_COLOURS,
+    trend_chart,
+    trend_chart_svg,
+)
+from orchestration.lib.review_pack.review_data import chart_points
+
+ColumnKind = Literal["text", "num", "ts"]
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: ColumnKind = "text"  # num: right-aligned figures; ts: a timestamp kept on one line
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: ``text``, then ``code`` in monospace, then ``detail`` on a small second
+    line. With ``tag`` (a rating colour) the text shows as a coloured tag."""
+
+    text: str = ""
+    code: str = ""
+    detail: str = ""
+    tag: str = ""
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """``key`` names the table for the templates' layout (column widths, CSS class)."""
+
+    key: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    empty: str = ""  # shown instead of a table without rows
+    blank_rows: int = 0  # empty rows to write in by hand
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    lines: tuple[str, ...]
+    is_code: bool = False
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    running: str  # the page footer's text
+    kicker: str
+    customer: str
+    subtitle_lead: str  # "with <provider> · agreement"
+    agreement_id: str
+    period_label: str
+    circulated_lead: str
+    circulated: str
+    fact_pairs: tuple[tuple[Fact, Fact], ...]  # two facts a row
+    wide_facts: tuple[Fact, ...]  # one fact a row
+
+
+@dataclass(frozen=True)
+class ScoreCell:
+    text: str
+    word: str
+    rating: str
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    name: str
+    detail: str
+    target: str
+    cells: tuple[ScoreCell | None, ...]  # None: the objective was not in force that period
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    key: str  # a rating (scorecard) or a mark (trends: actual, target, or a chart status)
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    heading: str
+    columns: tuple[str, ...]
+    rows: tuple[ScoreRow, ...]
+    not_in_force: str
+    legend: tuple[LegendItem, ...]
+    credit_lead: str
+    credit_total: str
+    credit_note: str
+
+
+@dataclass(frozen=True)
+class Side:
+    who: str
+    items: tuple[str, ...]
+    empty: str
+
+
+@dataclass(frozen=True)
+class Contacts:
+    responsibilities_heading: str
+    sides: tuple[Side, ...]
+    escalation_heading: str
+    escalation: Table
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    name: str
+    svg: str | None  # None: no history to draw
+    alt: str
+    caption: str
+
+    @property
+    def data_uri(self) -> str:
+        """The SVG as an ``<img src>``: browsers render SVG images, and the HTML needs no
+        network."""
+        return "data:image/svg+xml;base64," + base64.b64encode(
+            (self.svg or "").encode("utf-8")
+        ).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Trends:
+    heading: str
+    legend: tuple[LegendItem, ...]
+    charts: tuple[TrendChart, ...]
+    no_history: str
+
+
+@dataclass(frozen=True)
+class Driver:
+    name: str
+    tag: str
+    table: Table | None  # the longest outages or the most overdue tickets
+    note: str  # shown when there is no table
+
+
+@dataclass(frozen=True)
+class Drivers:
+    heading: str
+    items: tuple[Driver, ...]
+    empty: str
+    maintenance_heading: str
+    maintenance: Table
+
+
+@dataclass(frozen=True)
+class Credits:
+    heading: str
+    objectives: Table
+    totals: Table
+    chronic_heading: str
+    chronic: Table
+
+
+@dataclass(frozen=True)
+class Example:
+    file: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Quality:
+    heading: str
+    coverage_heading: str
+    coverage: Table
+    quarantine_heading: str
+    quarantine: Table
+    examples_lead: str
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    kind: str  # tighten or capacity
+    text: str
+    rating: str  # the colour of its bullet: green to tighten, red to plan capacity
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    heading: str
+    items: tuple[Recommendation, ...]
+    empty: str
+
+
+@dataclass(frozen=True)
+class Actions:
+    heading: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Rating:
+    key: str
+    fill: str
+    ink: str
+
+
+@dataclass(frozen=True)
+class ReviewPack:
+    author: str  # the PDF's author: the provider
+    ratings: tuple[Rating, ...]  # the colours of green/amber/red/grey, for both templates
+    cover: Cover
+    scorecard: Scorecard
+    contacts: Contacts
+    trends: Trends
+    drivers: Drivers
+    credits: Credits
+    quality: Quality
+    recommendations: Recommendations
+    actions: Actions
+
+    def as_json(self) -> str:
+        """The model for Typst's ``sys.inputs``: strings stay text there, never markup."""
+        # each dataclass as its fields (vars: 10x faster than dataclasses.asdict's deep copy)
+        return json.dumps(self, default=vars, ensure_ascii=False)
+
+
+# the review colours, the same as the charts' dots
+RATINGS = (
+    Rating("green", STATUS_COLOURS["met"], "#ffffff"),
+    Rating("amber", STATUS_COLOURS["warning"], "#212121"),
+    Rating("red", STATUS_COLOURS["breached"], "#ffffff"),
+    Rating("grey", STATUS_COLOURS["insufficient_data"], "#ffffff"),
+)
+
+
+def review_pack_model(context: dict[str, Any]) -> ReviewPack:
+    """The view model of one pack from its context (``review_data.review_contexts``)."""
+    agreement = context["agreement"]
+    return ReviewPack(
+        author=agreement["provider"],
+        ratings=RATINGS,
+        cover=_cover(context),
+        scorecard=_scorecard(context),
+        contacts=_contacts(context),
+        trends=_trends(context),
+        drivers=_drivers(context),
+        credits=_credits(context),
+        quality=_quality(context),
+        recommendations=Recommendations(
+            heading="Recommendations for the revision discussion",
+            items=tuple(
+                Recommendation(r.kind, r.text, "green" if r.kind == "tighten" else "red")
+                for r in context["recommendations"]
+            ),
+            empty="No objective was met by a wide margin for 6+ periods or breached "
+            "repeatedly: no change proposed.",
+        ),
+        actions=_actions(context),
+    )
+
+
+def _text(value: object) -> str:
+    return MISSING if value is None else str(value)
+
+
+def _cells(*texts: str) -> tuple[Cell, ...]:
+    return tuple(Cell(text) for text in texts)
+
+
+def _cover(context: dict[str, Any]) -> Cover:
+    agreement = context["agreement"]
+    customer, provider = agreement["customer"], agreement["provider"]
+    generated_at = context["generated_at"]
+    currency = agreement["currency"]
+    label = context["period_label"]
+    versions = tuple(
+        f"v{v['version']}: in force from {v['effective_from']}"
+        + (f" to {v['effective_to']}" if v["effective_to"] else "")
+        + f", fee {format_money(v['monthly_fee'])} {currency}/month, "
+        f"credit cap {format_pct(v['credit_cap_pct'])}"
+        for v in context["versions"]
+    )
+    return Cover(
+        title=f"SLA review – {customer} – {label}",
+        running=f"SLA review · {customer} · {label}",
+        kicker=f"Service level review · {agreement['review_cadence']} review",
+        customer=customer,
+        subtitle_lead=f"with {provider} · agreement",
+        agreement_id=agreement["agreement_id"],
+        period_label=label,
+        circulated_lead="Circulated for review",
+        circulated=f"on {generated_at:%Y-%m-%d} – data as of {format_utc(generated_at)} UTC. "
+        "Please raise any question about these figures before the meeting, so that the "
+        "meeting can settle actions rather than numbers.",
+        fact_pairs=(
+            (Fact("Customer", (customer,)), Fact("Provider", (provider,))),
+            (
+                Fact(
+                    "Review window",
+                    (f"{context['review'].review_start} to {context['review_last_day']}",),
+                ),
+                Fact("Periods", (f"{', '.join(context['period_keys'])} ({agreement['period']})",)),
+            ),
+        ),
+        wide_facts=(
+            Fact("Agreement version", versions),
+            Fact("Definitions", (f"sha256 {agreement['definitions_sha256']}",), is_code=True),
+        ),
+    )
+
+
+def _detail(objective: dict[str, Any]) -> str:
+    parts = [objective["kind"].replace("_", " ")]
+    parts += [value for value in (objective["priority"], objective["service_id"]) if value]
+    return " · ".join(parts)
+
+
+def _target(objective: dict[str, Any]) -> str:
+    return format_target(objective["target"], objective["unit"], objective["is_higher_better"])
+
+
+def _scorecard(context: dict[str, Any]) -> Scorecard:
+    totals = context["credits"]["totals"]
+    currency = context["agreement"]["currency"]
+    rows = tuple(
+        ScoreRow(
+            name=o["objective_name"],
+            detail=_detail(o),
+            target=_target(o),
+            cells=tuple(
+                ScoreCell(
+                    format_measure(cell["actual"], o["unit"]),
+                    STATUS_WORDS[cell["rating"]],
+                    cell["rating"],
+                )
+                if cell
+                else None
+                for cell in o["cells_in_order"]
+            ),
+        )
+        for o in context["objectives"]
+    )
+    return Scorecard(
+        heading="Scorecard",
+        columns=("Objective", "Target", *context["period_keys"]),
+        rows=rows,
+        not_in_force="not in force",
+        legend=tuple(
+            LegendItem(rating.key, label, rating.fill)
+            for rating, label in zip(
+                RATINGS,
+                (
+                    STATUS_WORDS["green"],
+                    "met, but inside the objective's warning margin",
+                    STATUS_WORDS["red"],
+                    f"{STATUS_WORDS['grey']} (never a breach)",
+                ),
+                strict=True,
+            )
+        ),
+        credit_lead="Service credits in this review window:",
+        credit_total=f"{format_money(sum(t['credit_amount'] for t in totals))} {currency}",
+        credit_note="(the credit cap bound)" if any(t["is_capped"] for t in totals) else "",
+    )
+
+
+def _contacts(context: dict[str, Any]) -> Contacts:
+    agreement = context["agreement"]
+    responsibilities = context["responsibilities"]
+    return Contacts(
+        responsibilities_heading="Responsibilities",
+        sides=tuple(
+            Side(
+                f"{agreement[side]} ({side})",
+                tuple(responsibilities.get(side, [])),
+                "none listed",
+            )
+            for side in ("provider", "customer")
+        ),
+        escalation_heading="Escalation contacts",
+        escalation=Table(
+            "escalation",
+            (Column("Level"), Column("Role"), Column("Contact"), Column("Within")),
+            tuple(
+                _cells(str(e["level"]), e["role"], e["contact"], e.get("within") or MISSING)
+                for e in context["escalation"]
+            ),
+            empty="no escalation path defined",
+        ),
+    )
+
+
+def _trends(context: dict[str, Any]) -> Trends:
+    history = context["history"]
+    charts = []
+    for o in context["objectives"]:
+        caption = f"target {_target(o)}"
+        if latest := o["latest"]:
+            caption += (
+                f" · latest {format_measure(latest['actual'], o['unit'])} "
+                f"({STATUS_WORDS[latest['rating']]})"
+            )
+        svg = None
+        if points := history.get(o["objective_id"], []):
+            warnings = {key: bool(cell and cell["is_warning"]) for key, cell in o["cells"].items()}
+            geometry = trend_chart(chart_points(points, warnings), o["unit"], o["objective_name"])
+            svg = trend_chart_svg(geometry)
+        charts.append(
+            TrendChart(
+                name=o["objective_name"],
+                svg=svg,
+                alt=f"trend of {o['objective_name']} against its target",
+                caption=caption,
+            )
+        )
+    periods = max((len(h) for h in history.values()), default=0)
+    return Trends(
+        heading=f"Trends over the last {periods} periods",
+        legend=(
+            LegendItem("actual", "actual", LINE_COLOURS["actual"]),
+            LegendItem(
+                "target",
+                "target (steps when a new agreement version changes it)",
+                LINE_COLOURS["target"],
+            ),
+            # a chart's dots: the scorecard's words for its colours
+            *(
+                LegendItem(status, STATUS_WORDS[rating], STATUS_COLOURS[status])
+                for status, rating in (
+                    ("met", "green"),
+                    ("warning", "amber"),
+                    ("breached", "red"),
+                    ("insufficient_data", "grey"),
+                )
+            ),
+        ),
+        charts=tuple(charts),
+        no_history="no history",
+    )
+
+
+def _driver(driver: dict[str, Any]) -> Driver:
+    objective = driver["objective"]
+    table = None
+    if driver["outages"]:
+        table = Table(
+            "outages",
+            (
+                Column("Outage start (UTC)", "ts"),
+                Column("End (UTC)", "ts"),
+                Column("Down minutes", "num"),
+                Column("Counted"),
+            ),
+            tuple(
+                _cells(
+                    format_utc(o["started_at"]),
+                    format_utc(o["ended_at"]),
+                    str(o["down_minutes"]),
+                    "yes" if o["is_counted"] else "no, shorter than the minimum",
+                )
+                for o in driver["outages"]
+            ),
+        )
+    elif driver["tickets"]:
+        table = Table(
+            "tickets",
+            (
+                Column("Ticket"),
+                Column("Priority"),
+                Column("Created (UTC)", "ts"),
+                Column("Elapsed", "num"),
+                Column("Allowed", "num"),
+                Column("Overrun", "num"),
+                Column("Paused", "num"),
+                Column("Clock"),
+            ),
+            tuple(
+                (
+                    Cell(code=t["ticket_id"]),
+                    *_cells(
+                        t["priority"],
+                        format_utc(t["created_at"]),
+                        format_duration(t["elapsed_seconds"]),
+                        format_duration(t["allowed_seconds"]),
+                        format_duration(t["overrun_seconds"]),
+                        format_duration(t["paused_seconds"]),
+                        t["clock"],
+                    ),
+                )
+                for t in driver["tickets"]
+            ),
+        )
+    note = "No single event stands out"
+    if objective["kind"] == "csat":
+        note += ": the mean satisfaction score fell below target"
+    return Driver(
+        name=objective["objective_name"],
+        tag=f"breached {', '.join(objective['breached_periods'])}",
+        table=table,
+        note=note + ".",
+    )
+
+
+def _drivers(context: dict[str, Any]) -> Drivers:
+    return Drivers(
+        heading="What drove the breaches",
+        items=tuple(_driver(d) for d in context["drivers"]),
+        empty="No objective was breached in this review window.",
+        maintenance_heading="Maintenance windows",
+        maintenance=Table(
+            "maintenance",
+            (
+                Column("Service"),
+                Column("Start (UTC)", "ts"),
+                Column("End (UTC)", "ts"),
+                Column("Announced (UTC)", "ts"),
+                Column("Notice", "num"),
+                Column("Required", "num"),
+                Column("Excluded from downtime"),
+            ),
+            tuple(
+                (
+                    *_cells(
+                        m["service_id"],
+                        format_utc(m["starts_at"]),
+                        format_utc(m["ends_at"]),
+                        format_utc(m["announced_at"]),
+                        format_duration(m["notice_seconds"]),
+                        format_duration(m["required_notice_seconds"]),
+                    ),
+                    Cell("yes") if m["is_excluded"] else Cell("no: announced too late", tag="red"),
+                )
+                for m in context["maintenance"]
+            ),
+            empty="No maintenance windows in this review window.",
+        ),
+    )
+
+
+def _tier(credit: dict[str, Any]) -> str:
+    if not credit["tier_rank"]:
+        return "no tier applies"
+    threshold = format_measure(credit["tier_threshold"], credit["unit"])
+    return f"tier {credit['tier_rank']}: {credit['tier_comparator']} {threshold}"
+
+
+def _total_note(total: dict[str, Any]) -> str:
+    if total["is_capped"]:
+        return "the cap bound"
+    if total["is_below_minimum"]:
+        return "below the minimum credit: not paid"
+    return ""
+
+
+def _credits(context: dict[str, Any]) -> Credits:
+    credits = context["credits"]
+    currency = context["agreement"]["currency"]
+    return Credits(
+        heading="Service credits",
+        objectives=Table(
+            "credits",
+            (
+                Column("Period"),
+                Column("Objective"),
+                Column("Actual"),
+                Column("Tier"),
+                Column("Credit %", "num"),
+                Column(f"Credit ({currency})", "num"),
+            ),
+            tuple(
+                _cells(
+                    c["period_key"],
+                    c["objective_name"] or c["objective_id"],
+                    format_measure(c["actual"], c["unit"]),
+                    _tier(c),
+                    format_pct(c["credit_pct"]),
+                    format_money(c["credit_amount_uncapped"]),
+                )
+                for c in credits["objectives"]
+            ),
+            empty="No objective earned a credit.",
+        ),
+        totals=Table(
+            "totals",
+            (
+                Column("Period"),
+                Column("Fee", "num"),
+                Column("Credits before cap", "num"),
+                Column("Cap", "num"),
+                Column("Credit payable", "num"),
+                Column("Note"),
+            ),
+            tuple(
+                (
+                    *_cells(
+                        t["period_key"],
+                        format_money(t["fee_amount"]),
+                        format_money(t["credit_amount_uncapped"]),
+                        f"{format_money(t['cap_amount'])} ({format_pct(t['cap_pct'])})",
+                    ),
+                    Cell(format_money(t["credit_amount"]), strong=True),
+                    Cell(_total_note(t)),
+                )
+                for t in credits["totals"]
+            ),
+        ),
+        chronic_heading="Chronic breaches",
+        chronic=Table(
+            "chronic",
+            (
+                Column("Objective"),
+                Column("Breaches in window", "num"),
+                Column("Required", "num"),
+                Column("Window (periods)", "num"),
+                Column("Termination right"),
+            ),
+            tuple(
+                (
+                    *_cells(
+                        c["objective_name"] or c["objective_id"],
+                        str(c["breaches_in_window"]),
+                        _text(c["breaches_required"]),
+                        _text(c["window_periods"]),
+                    ),
+                    Cell("yes: the customer may terminate", tag="red")
+                    if c["has_termination_right"]
+                    else Cell("no"),
+                )
+                for c in context["chronic"]
+            ),
+            empty="The agreement has no chronic-breach clause.",
+        ),
+    )
+
+
+def _quality(context: dict[str, Any]) -> Quality:
+    quarantine = context["quarantine"]
+    return Quality(
+        heading="Data quality",
+        coverage_heading="Coverage",
+        coverage=Table(
+            "coverage",
+            (
+                Column("Period"),
+                Column("Objective"),
+                Column("Sample", "num"),
+                Column("Coverage", "num"),
+                Column("Status"),
+            ),
+            tuple(
+                (
+                    *_cells(
+                        c["period_key"],
+                        c["objective_name"],
+                        _text(c["sample_size"]),
+                        format_pct(c["coverage_pct"]),
+                    ),
+                    Cell(STATUS_WORDS[c["rating"]], tag=c["rating"]),
+                )
+                for c in context["coverage_notes"]
+            ),
+            empty="Full coverage: every objective had data for the whole window.",
+        ),
+        quarantine_heading="Quarantined input rows touching this agreement",
+        quarantine=Table(
+            "quarantine",
+            (Column("Source"), Column("Reason"), Column("Rows", "num")),
+            tuple(
+                (
+                    Cell(q["source"]),
+                    Cell(q["reason"], code=q["reason_code"]),
+                    Cell(str(q["row_count"])),
+                )
+                for q in quarantine["counts"]
+            ),
+            empty="No quarantined rows touch this agreement in the review window.",
+        ),
+        examples_lead="Examples (file and row, for the data owner):",
+        examples=tuple(
+            Example(e["source_file"], f"row {e['source_row']}: {e['reason']}")
+            for e in quarantine["examples"]
+        ),
+    )
+
+
+def _actions(context: dict[str, Any]) -> Actions:
+    return Actions(
+        heading="Action items",
+        table=Table(
+            "actions",
+            (Column("Action"), Column("Owner"), Column("Target date"), Column("Status")),
+            tuple(
+                (
+                    Cell(
+                        a["description"],
+                        detail=f"raised {a['raised_on']}" if a["raised_on"] else "",
+                    ),
+                    Cell(a["owner"] or MISSING),
+                    Cell(_text(a["target_date"] or None)),
+                    Cell(f"{a['status'].replace('_', ' ')} (carried forward)"),
+                )
+                for a in context["action_items"]
+            ),
+            blank_rows=context["empty_action_rows"],
+        ),
+    )

@@ -28,10 +28,10 @@ objective_rows as (
     select
         objective_credits.agreement_id,
         agreements.customer,
-        objective_credits.period_key as period,
+        objective_credits.period_key as period,  -- noqa: RF04
         objective_credits.objective_id,
         objective_credits.kind,
-        cast(objective_credits.target as decimal(18, 4)) as target,
+        cast(objective_credits.target as decimal(18, 4)) as target,  -- noqa: RF04
         cast(objective_credits.actual as decimal(18, 4)) as actual,
         objective_credits.unit,
         objective_credits.status,
@@ -60,10 +60,10 @@ total_rows as (
     select
         agreement_credits.agreement_id,
         agreements.customer,
-        agreement_credits.period_key as period,
+        agreement_credits.period_key as period,  -- noqa: RF04
         cast(null as varchar) as objective_id,
         cast(null as varchar) as kind,
-        cast(null as decimal(18, 4)) as target,
+        cast(null as decimal(18, 4)) as target,  -- noqa: RF04
         cast(null as decimal(18, 4)) as actual,
         cast(null as varchar) as unit,
         cast(null as varchar) as status,

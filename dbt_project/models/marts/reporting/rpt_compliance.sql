@@ -20,7 +20,7 @@ final as (
     select
         objective_periods.agreement_id,
         agreements.customer,
-        objective_periods.period_key as period,
+        objective_periods.period_key as period,  -- noqa: RF04
         objective_periods.period_start,
         objective_periods.period_end,
         objective_periods.objective_id,

@@ -25,7 +25,7 @@ final as (
         kind,
         service_id,
         priority,
-        cast(target as decimal(18, 4)) as target,
+        cast(target as decimal(18, 4)) as target,  -- noqa: RF04
         cast(actual as decimal(18, 4)) as actual,
         unit,
         is_higher_better,

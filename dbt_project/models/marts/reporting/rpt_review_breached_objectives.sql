@@ -18,11 +18,12 @@ terms as (
         first_value(kind) over by_period as kind,
         last_value(service_id) over by_period as service_id,
     from scores
-    window by_period as (
-        partition by agreement_id, review_period_key, objective_id
-        order by period_key
-        rows between unbounded preceding and unbounded following
-    )
+    window
+        by_period as (
+            partition by agreement_id, review_period_key, objective_id
+            order by period_key
+            rows between unbounded preceding and unbounded following
+        )
     qualify row_number() over by_period = 1
 
 ),

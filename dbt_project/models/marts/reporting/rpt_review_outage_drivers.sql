@@ -26,8 +26,8 @@ drivers as (
     inner join outages
         on
             breached.service_id = outages.service_id
-            and outages.started_at < breached.period_end
-            and outages.ended_at > breached.period_start
+            and breached.period_end > outages.started_at
+            and breached.period_start < outages.ended_at
 
 ),
 
@@ -37,7 +37,7 @@ final as (
         *,
         row_number() over (
             partition by agreement_id, review_period_key, objective_id
-            order by down_minutes desc, started_at
+            order by down_minutes desc, started_at asc
         ) as driver_rank,
     from drivers
     qualify driver_rank <= 5

@@ -57,25 +57,30 @@ review_services as (
 
 ),
 
-ticket_owners as (
+ticket_agreements as (
 
-    -- the agreement of a quarantined event's ticket, whether the ticket was loaded or
-    -- quarantined itself; distinct so that an event counts once
-    select distinct
+    -- every ticket with its agreement, whether it was loaded or quarantined itself
+    select
         ticket_id,
         agreement_id,
-    from (
-        select
-            ticket_id,
-            agreement_id,
-        from tickets
-        union all
-        select
-            ticket_id,
-            agreement_id,
-        from quarantined_tickets
-    ) as owners
-    where ticket_id in (select ticket_id from quarantined_ticket_events)
+    from tickets
+    union all
+    select
+        ticket_id,
+        agreement_id,
+    from quarantined_tickets
+
+),
+
+ticket_owners as (
+
+    -- the agreement of a quarantined event's ticket; distinct so that an event counts once
+    select distinct
+        ticket_agreements.ticket_id,
+        ticket_agreements.agreement_id,
+    from ticket_agreements
+    semi join quarantined_ticket_events
+        on ticket_agreements.ticket_id = quarantined_ticket_events.ticket_id
 
 ),
 
@@ -86,7 +91,7 @@ ticket_rows as (
         reviews.review_period_key,
         reviews.review_start,
         reviews.review_end,
-        'tickets' as source,
+        'tickets' as source,  -- noqa: RF04
         quarantined_tickets.source_file,
         quarantined_tickets.source_row,
         quarantined_tickets.reason_code,
@@ -104,7 +109,7 @@ ticket_event_rows as (
         reviews.review_period_key,
         reviews.review_start,
         reviews.review_end,
-        'ticket_events' as source,
+        'ticket_events' as source,  -- noqa: RF04
         quarantined_ticket_events.source_file,
         quarantined_ticket_events.source_row,
         quarantined_ticket_events.reason_code,
@@ -119,7 +124,7 @@ ticket_event_rows as (
 service_rows as (
 
     select
-        'probes' as source,
+        'probes' as source,  -- noqa: RF04
         source_file,
         source_row,
         reason_code,
@@ -129,7 +134,7 @@ service_rows as (
     from quarantined_probes
     union all
     select
-        'maintenance' as source,
+        'maintenance' as source,  -- noqa: RF04
         source_file,
         source_row,
         reason_code,

@@ -36,7 +36,7 @@ final as (
         *,
         row_number() over (
             partition by agreement_id, review_period_key, objective_id
-            order by overrun_seconds desc, ticket_id
+            order by overrun_seconds desc, ticket_id asc
         ) as driver_rank,
     from drivers
     qualify driver_rank <= 5

@@ -30,8 +30,8 @@ final as (
     inner join objective_periods
         on
             reviews.agreement_id = objective_periods.agreement_id
-            and objective_periods.period_start >= reviews.history_start
-            and objective_periods.period_end <= reviews.review_end
+            and reviews.history_start <= objective_periods.period_start
+            and reviews.review_end >= objective_periods.period_end
 
 )
 

@@ -1,12 +1,6 @@
 -- the agreement versions in force in some period of each review window (the pack's header)
 with
 
-reviews as (
-
-    select * from {{ ref('rpt_reviews') }}
-
-),
-
 scores as (
 
     select * from {{ ref('rpt_review_scores') }}

@@ -33,8 +33,8 @@ periods_in_review as (
     inner join publication_periods
         on
             closing_periods.agreement_id = publication_periods.agreement_id
-            and publication_periods.period_start >= closing_periods.review_start
-            and publication_periods.period_end <= closing_periods.review_end
+            and closing_periods.review_start <= publication_periods.period_start
+            and closing_periods.review_end >= publication_periods.period_end
     group by 1, 2
 
 ),

@@ -1,5 +1,5 @@
--- the rows of ticket_events the ingestion rejected (text as delivered); event_at places a row in time
--- when its changed_at can be read at all (null otherwise: such a row may belong to any window)
+-- the rows of ticket_events the ingestion rejected (text as delivered); event_at places a row in
+-- time when its changed_at can be read at all (null otherwise: such a row may belong to any window)
 with
 
 source as (

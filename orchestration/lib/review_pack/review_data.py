@@ -1,6 +1,6 @@
 """Everything a review pack shows, read from the reporting marts for the reviews of a publication.
 
-Each section is a dbt model keyed by review (``marts.rpt_review_*``, one row per review and
+Each section is a dbt model keyed by review (the ``rpt_review_*`` marts, one row per review and
 section line, with contracts): the joins, windows, rankings and the rating live there. This
 module selects the rows of the run's reviews (one query per section for all of them, filtered by
 ``[agreement_id, review_period_key]``: ~15 small queries per pack cost more than the rendering)

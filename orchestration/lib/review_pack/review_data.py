@@ -22,10 +22,8 @@ from orchestration.lib.publish.plan import Review
 from orchestration.lib.review_pack.recommendations import HistoryPoint, recommend
 
 EMPTY_ACTION_ROWS = 4
-# the columns that place a section row in a review, dropped from the rows the templates get
-REVIEW_KEY = ("agreement_id", "review_period_key")
 
-ReviewKey = tuple[str, str]
+ReviewKey = tuple[str, str]  # agreement_id, review_period_key (the review's folder)
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict]:
@@ -110,7 +108,8 @@ def review_contexts(
     coverage = section("rpt_review_coverage_notes", "objective_order, objective_id, period_key")
     trends = section("rpt_review_trends", "objective_id, period_key")
     versions = section("rpt_review_versions", "version", keep_agreement_id=False)
-    maintenance = section("rpt_review_maintenance", "starts_at, service_id")
+    # a window spanning two periods is listed for each: period_key keeps the order fixed
+    maintenance = section("rpt_review_maintenance", "starts_at, service_id, period_key")
     credit_rows = section("rpt_review_credits", "period_key, objective_order, objective_id")
     credit_totals = section("rpt_review_credit_totals", "period_key")
     chronic = section(

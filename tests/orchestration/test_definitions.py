@@ -112,3 +112,43 @@ def test_the_checks_of_a_source_run_as_one_step(defs):
 )
 def test_monthly_close_publishes_the_month_that_ended(scheduled, month):
     assert closing_month(scheduled) == month
+
+
+PUBLICATION_CODE = Path(__file__).parents[2] / "orchestration" / "lib"
+# a mart named in the publication code: in SQL (marts.<name>) or as a section model ("rpt_<name>")
+MART_READ = re.compile(r"marts\.(\w+)|\"(rpt_\w+)\"")
+
+
+def test_publications_depend_on_exactly_the_marts_they_read(defs):
+    """Regression: a mart read by the publication but missing from its deps is not in the
+    lineage (and Dagster could publish before it is built); a stale dep draws a false one."""
+    read = {
+        match.group(1) or match.group(2)
+        for folder in ("publish", "review_pack")
+        for path in sorted((PUBLICATION_CODE / folder).glob("*.py"))
+        for match in MART_READ.finditer(path.read_text(encoding="utf-8"))
+    }
+    graph = defs.resolve_asset_graph()
+    deps = {
+        parent.path[-1]
+        for key in graph.get_all_asset_keys()
+        if key.path[0] == "publish"
+        for parent in graph.get(key).parent_keys
+    }
+    # the publication reads nothing but marts, and every one of them is a dependency
+    assert read == deps
+    assert {"credits_ledger", "rpt_compliance", "rpt_reviews", "rpt_landing_files"} <= read
+
+
+def test_publication_code_reads_no_schema_but_marts():
+    # raw, definitions, quarantine, staging and intermediate are read through marts only
+    schemas = re.compile(
+        r"\b(from|join)\s+(raw|definitions|quarantine|staging|intermediate)\.\w+", re.I
+    )
+    found = [
+        f"{path.name}: {match.group(0)}"
+        for folder in ("publish", "review_pack")
+        for path in sorted((PUBLICATION_CODE / folder).glob("*.py"))
+        for match in schemas.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []

@@ -29,10 +29,9 @@ from pypdf import PdfReader
 from orchestration.lib import warehouse
 from orchestration.lib.publish.plan import periods_in_window, reviews_closing
 from orchestration.lib.publish.publication import publish_window
-from orchestration.lib.publish.tables import LEDGER_COLUMNS
 from orchestration.lib.review_pack import review_pack
 from orchestration.lib.review_pack.model import review_pack_model
-from orchestration.lib.review_pack.review_data import review_context, review_contexts
+from orchestration.lib.review_pack.review_data import review_contexts
 
 pytestmark = pytest.mark.slow
 
@@ -40,6 +39,15 @@ PERIODS = ("2026-01", "2026-02", "2026-03", "2026-Q1")
 TABLE_FILES = ("compliance.csv", "compliance.parquet", "credits.csv", "credits.parquet")
 LEDGERS = ("credits.csv", "credits.parquet", "credits.xlsx", "compliance.csv", "compliance.parquet")
 MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
+# finance's column contract (docs/publications.md): these 16, in this order, then the extras
+LEDGER_COLUMNS = (
+    "agreement_id", "customer", "period", "objective_id", "kind", "target", "actual", "unit",
+    "status", "credit_pct", "fee_amount", "credit_amount", "currency", "capped",
+    "definitions_version", "run_id",
+)  # fmt: skip
+LEDGER_EXTRA_COLUMNS = (
+    "row_type", "tier_rank", "credit_amount_uncapped", "cap_amount", "below_minimum",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +112,8 @@ def test_ledger_csv_is_spreadsheet_text_with_the_fixed_columns(reports: Path):
     raw = (reports / "2026-03" / "credits.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM for spreadsheet software"
     header = raw[3:].split(b"\r\n", 1)[0].decode().split(",")
-    assert tuple(header[: len(LEDGER_COLUMNS)]) == LEDGER_COLUMNS
-    assert header[len(LEDGER_COLUMNS)] == "row_type"
+    # exactly the contract: no sort helper or other mart column leaks into the file
+    assert tuple(header) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS)
     frame = pl.read_csv(reports / "2026-03" / "credits.csv", infer_schema=False)
     for column in ("fee_amount", "credit_amount"):
         assert all(MONEY_TEXT.match(v) for v in frame[column].to_list()), column
@@ -160,7 +168,8 @@ def test_ledger_reconciles_to_the_marts_to_the_cent(case: Scenario, reports: Pat
 
 def test_ledger_parquet_keeps_money_as_decimal(reports: Path):
     table = pq.read_table(reports / "2026-Q1" / "credits.parquet")
-    assert table.column_names[: len(LEDGER_COLUMNS)] == list(LEDGER_COLUMNS)
+    assert table.column_names == [*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS]
+    assert table.schema.field("run_id").type == pa.string()
     for column in ("fee_amount", "credit_amount"):
         assert table.schema.field(column).type == pa.decimal128(18, 2)
     frame = pl.read_parquet(reports / "2026-Q1" / "credits.parquet")
@@ -213,6 +222,24 @@ def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path)
 
 
 # -------------------------------------------------------------------------------- compliance
+
+
+def test_compliance_columns_are_the_published_contract(case: Scenario, reports: Path):
+    header = pl.read_csv(reports / "2026-03" / "compliance.csv", infer_schema=False)
+    assert header.columns == [
+        "agreement_id", "customer", "period", "period_start", "period_end", "objective_id",
+        "objective_order", "objective_name", "kind", "service_id", "priority", "target",
+        "actual", "unit", "is_higher_better", "margin", "warning_margin", "status",
+        "is_warning", "rating", "sample_size", "coverage_pct", "version",
+        "definitions_version", "run_id",
+    ]  # fmt: skip
+    # the run id is the publishing run's, on every row of both tables
+    assert set(header["run_id"]) == {case.run_id}  # type: ignore[attr-defined]
+    assert set(_ledger_frame(reports, "2026-03")["run_id"]) == {case.run_id}  # type: ignore[attr-defined]
+
+
+def _ledger_frame(reports: Path, period: str) -> pl.DataFrame:
+    return pl.read_csv(reports / period / "credits.csv", infer_schema=False)
 
 
 def test_compliance_lists_every_agreement_objective_period_as_in_the_marts(
@@ -329,7 +356,7 @@ def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: P
         periods = periods_in_window(connection, dt.date(2026, 3, 1), dt.date(2026, 4, 1))
         review = next(r for r in reviews_closing(connection, periods)
                       if r.agreement_id == "acme-hosting")  # fmt: skip
-        context = review_context(connection, review, generated_at=dt.datetime(2026, 4, 2))
+        [context] = review_contexts(connection, [review], generated_at=dt.datetime(2026, 4, 2))
     scorecard = review_pack_model(context).scorecard.rows
     figures = [
         figure

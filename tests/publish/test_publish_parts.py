@@ -1,4 +1,8 @@
-"""The publication's parts without a pipeline run: periods, rules, formats, writers, atomic swap."""
+"""The publication's parts without a pipeline run: rules, formats, writers, atomic swap.
+
+Which periods close a review (calendar boundaries) is dbt SQL now: the unit test
+``reviews_close_on_calendar_boundaries`` in dbt_project/models/marts/reporting/ states it.
+"""
 
 from __future__ import annotations
 
@@ -12,34 +16,8 @@ import pytest
 from orchestration.lib.money import format_amount, to_cents
 from orchestration.lib.publish.atomic import recover, staged_publication
 from orchestration.lib.publish.formatting import format_duration, format_measure
-from orchestration.lib.publish.plan import closes_review, review_window
 from orchestration.lib.publish.writers import write_csv, write_xlsx
 from orchestration.lib.review_pack.recommendations import HistoryPoint, recommend
-
-
-@pytest.mark.parametrize(
-    ("period_end", "review_months", "period_months", "closes"),
-    [
-        (dt.date(2026, 4, 1), 3, 1, True),  # March closes Q1 for a monthly agreement
-        (dt.date(2026, 3, 1), 3, 1, False),  # February does not
-        (dt.date(2026, 4, 1), 3, 3, True),  # Q1 of a quarterly agreement
-        (dt.date(2026, 7, 1), 6, 3, True),  # Q2 closes the first half-year
-        (dt.date(2026, 4, 1), 6, 3, False),
-        (dt.date(2027, 1, 1), 12, 1, True),  # December closes the year
-        (
-            dt.date(2026, 4, 1),
-            1,
-            3,
-            True,
-        ),  # a monthly review of a quarterly agreement: every quarter
-    ],
-)
-def test_reviews_close_on_calendar_boundaries(period_end, review_months, period_months, closes):
-    assert closes_review(period_end, review_months, period_months) is closes
-
-
-def test_review_window_of_a_quarter_starts_three_months_earlier():
-    assert review_window(dt.date(2026, 4, 1), 3, 1) == dt.date(2026, 1, 1)
 
 
 def _points(statuses_actuals: list[tuple[str, str]], target: str, unit: str) -> list[HistoryPoint]:

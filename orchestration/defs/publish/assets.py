@@ -14,16 +14,41 @@ from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
 from orchestration.lib.publish.publication import publish_window
 
-MART_INPUTS = (
-    "objective_periods",
-    "objective_credits",
-    "agreement_credits",
-    "chronic_breaches",
-    "ticket_clocks",
-    "outages",
-    "maintenance_windows",
-)
-MART_DEPS = [dg.AssetKey(["marts", name]) for name in MART_INPUTS]
+
+def _marts(*names: str) -> list[dg.AssetKey]:
+    return [dg.AssetKey(["marts", name]) for name in names]
+
+
+# what each publication reads (orchestration/lib/publish, orchestration/lib/review_pack): the
+# asset graph shows the real lineage. Every publication also reads rpt_publication_periods
+# (which periods a run publishes); the manifest lists the agreements of each period from it.
+PERIODS_DEPS = _marts("rpt_publication_periods")
+COMPLIANCE_DEPS = [*PERIODS_DEPS, *_marts("rpt_compliance")]
+CREDITS_DEPS = [*PERIODS_DEPS, *_marts("credits_ledger")]
+PACKS_DEPS = [
+    *PERIODS_DEPS,
+    *_marts(
+        "rpt_reviews",
+        "rpt_agreements",
+        "rpt_review_items",
+        "rpt_review_scores",
+        "rpt_review_coverage_notes",
+        "rpt_review_trends",
+        "rpt_review_versions",
+        "rpt_review_maintenance",
+        "rpt_review_credits",
+        "rpt_review_credit_totals",
+        "rpt_review_chronic_breaches",
+        "rpt_review_outage_drivers",
+        "rpt_review_ticket_drivers",
+        "rpt_review_quarantine_reasons",
+        "rpt_review_quarantine_examples",
+    ),
+]
+MANIFEST_DEPS = [
+    *PERIODS_DEPS,
+    *_marts("rpt_definitions_hashes", "rpt_definition_files", "rpt_landing_files"),
+]
 
 COMPLIANCE_KEY = dg.AssetKey(["publish", "compliance_report"])
 CREDITS_KEY = dg.AssetKey(["publish", "credits_ledger"])
@@ -35,7 +60,7 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
     specs=[
         dg.AssetSpec(
             COMPLIANCE_KEY,
-            deps=MART_DEPS,
+            deps=COMPLIANCE_DEPS,
             group_name="publish",
             kinds={"csv", "parquet"},
             description="The compliance table analysts read: one row per agreement × objective "
@@ -44,7 +69,7 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
         ),
         dg.AssetSpec(
             CREDITS_KEY,
-            deps=MART_DEPS,
+            deps=CREDITS_DEPS,
             group_name="publish",
             kinds={"csv", "parquet", "xlsx"},
             description="The credits ledger finance books from: one row per agreement × "
@@ -55,7 +80,7 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
         ),
         dg.AssetSpec(
             PACKS_KEY,
-            deps=MART_DEPS,
+            deps=PACKS_DEPS,
             group_name="publish",
             kinds={"html", "pdf"},
             description="One review pack per agreement and review period (the agreement's "
@@ -65,7 +90,7 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
         ),
         dg.AssetSpec(
             MANIFEST_KEY,
-            deps=MART_DEPS,
+            deps=MANIFEST_DEPS,
             group_name="publish",
             kinds={"json"},
             description="Per period folder: run id and time, tool versions, the definitions' "

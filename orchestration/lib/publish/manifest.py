@@ -43,32 +43,18 @@ def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any
 def run_inputs(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """The definitions' hash and files, and every landing file with its row accounting."""
     sha = connection.execute(
-        "select distinct definitions_sha256 from definitions.agreements"
+        "select definitions_sha256 from marts.rpt_definitions_hashes order by all"
     ).fetchall()
-    tables = {
-        (schema, name)
-        for schema, name in connection.execute(
-            "select table_schema, table_name from information_schema.tables"
-        ).fetchall()
-    }
-    landing = (
-        _rows(
-            connection,
-            "select source, file_path, sha256, status, rows_read, rows_loaded, rows_quarantined, "
-            "message from raw.landing_files order by source, file_path",
-        )
-        if ("raw", "landing_files") in tables
-        else []
-    )
-    definition_files = (
-        _rows(connection, "select path, sha256 from definitions.definition_files order by path")
-        if ("definitions", "definition_files") in tables
-        else []
-    )
     return {
         "definitions_sha256": sha[0][0] if len(sha) == 1 else [s for (s,) in sha],
-        "definition_files": definition_files,
-        "input_files": landing,
+        "definition_files": _rows(
+            connection, "select path, sha256 from marts.rpt_definition_files order by path"
+        ),
+        "input_files": _rows(
+            connection,
+            "select source, file_path, sha256, status, rows_read, rows_loaded, rows_quarantined, "
+            "message from marts.rpt_landing_files order by source, file_path",
+        ),
     }
 
 

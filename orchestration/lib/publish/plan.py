@@ -4,17 +4,17 @@ A run over months ``[start, end)`` publishes every agreement period whose (exclu
 falls in ``(start, end]``: a March run publishes March for monthly agreements and, because March
 closes it, Q1 for quarterly ones. A review closes with the period that ends on a review boundary
 (calendar quarters, half-years or years); its pack goes to that period's folder and covers every
-period of the review window.
+period of the review window. The periods, the boundaries and the windows are computed in dbt
+(``marts.rpt_publication_periods``, ``marts.rpt_reviews``); this module selects a run's share.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
-
-from orchestration.lib.periods import add_months
 
 
 @dataclass(frozen=True)
@@ -38,34 +38,16 @@ class Review:
     period_keys: tuple[str, ...]  # the agreement periods inside the review window, in order
 
 
-def closes_review(period_end: dt.date, review_months: int, period_months: int) -> bool:
-    """True when a period ending (exclusive) on ``period_end`` closes a review window.
-
-    Reviews follow the calendar: quarterly reviews close at the end of March, June, September
-    and December; a review shorter than the agreement period happens every period.
-    """
-    months = max(review_months, period_months)
-    return (period_end.month - 1) % months == 0
-
-
-def review_window(period_end: dt.date, review_months: int, period_months: int) -> dt.date:
-    """The first day of the review window that ends (exclusive) on ``period_end``."""
-    return add_months(period_end, -max(review_months, period_months))
-
-
 def periods_in_window(
     connection: duckdb.DuckDBPyConnection, start: dt.date, end: dt.date
 ) -> list[AgreementPeriod]:
     """Agreement periods computed in the marts whose end falls inside ``(start, end]``."""
     rows = connection.execute(
         """
-        select distinct
-            op.agreement_id, op.period_key, op.period_start, op.period_end,
-            a.period_months, a.review_months
-        from marts.objective_periods as op
-        inner join definitions.agreements as a on op.agreement_id = a.agreement_id
-        where op.period_end > ? and op.period_end <= ?
-        order by op.period_key, op.agreement_id
+        select agreement_id, period_key, period_start, period_end, period_months, review_months
+        from marts.rpt_publication_periods
+        where period_end > ? and period_end <= ?
+        order by period_key, agreement_id
         """,
         [start, end],
     ).fetchall()
@@ -73,49 +55,27 @@ def periods_in_window(
 
 
 def reviews_closing(
-    connection: duckdb.DuckDBPyConnection, periods: list[AgreementPeriod]
+    connection: duckdb.DuckDBPyConnection, periods: Sequence[AgreementPeriod]
 ) -> list[Review]:
     """The reviews closed by ``periods``, each with the agreement periods it covers."""
-    closing = [
-        (period, review_window(period.period_end, period.review_months, period.period_months))
-        for period in periods
-        if closes_review(period.period_end, period.review_months, period.period_months)
-    ]
-    if not closing:
+    if not periods:
         return []
-    # one query for all reviews (a query per review cost more than the review's pack)
     rows = connection.execute(
         """
-        select distinct w.review_index, op.period_key
-        from marts.objective_periods as op
-        inner join (
-            select
-                unnest(?::integer[]) as review_index,
-                unnest(?::varchar[]) as agreement_id,
-                unnest(?::date[]) as review_start,
-                unnest(?::date[]) as review_end
-        ) as w
-            on op.agreement_id = w.agreement_id
-            and op.period_start >= w.review_start and op.period_end <= w.review_end
-        order by w.review_index, op.period_key
+        select agreement_id, review_period_key, review_start, review_end, period_keys
+        from marts.rpt_reviews
+        where list_contains(?::varchar[][], [agreement_id, review_period_key])
+        order by review_period_key, agreement_id
         """,
-        [
-            list(range(len(closing))),
-            [period.agreement_id for period, _ in closing],
-            [start for _, start in closing],
-            [period.period_end for period, _ in closing],
-        ],
+        [[[period.agreement_id, period.period_key] for period in periods]],
     ).fetchall()
-    keys: dict[int, list[str]] = {}
-    for index, key in rows:
-        keys.setdefault(index, []).append(key)
     return [
         Review(
-            agreement_id=period.agreement_id,
-            folder=period.period_key,
-            review_start=start,
-            review_end=period.period_end,
-            period_keys=tuple(keys.get(index, [])),
+            agreement_id=agreement_id,
+            folder=folder,
+            review_start=review_start,
+            review_end=review_end,
+            period_keys=tuple(keys),
         )
-        for index, (period, start) in enumerate(closing)
+        for agreement_id, folder, review_start, review_end, keys in rows
     ]

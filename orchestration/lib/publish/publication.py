@@ -116,7 +116,7 @@ def publish_window(
             agreements = [
                 {"agreement_id": agreement_id, "version": version}
                 for agreement_id, version in connection.execute(
-                    "select distinct agreement_id, version from marts.objective_periods "
+                    "select agreement_id, version from marts.rpt_publication_periods "
                     "where period_key = ? order by all",
                     [key],
                 ).fetchall()

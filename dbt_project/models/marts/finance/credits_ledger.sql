@@ -1,0 +1,110 @@
+-- the credits ledger finance books from, every period: one row per agreement x objective (zero
+-- credits and insufficient data included, so it reconciles row for row with the compliance
+-- table) and one agreement_total row per agreement with the amount to book after the cap and
+-- the minimum. run_id is the publication's, added when the file is written (after
+-- definitions_version); line_number orders a period's rows and is not published
+with
+
+agreements as (
+
+    select * from {{ ref('stg_definitions__agreements') }}
+
+),
+
+objective_credits as (
+
+    select * from {{ ref('objective_credits') }}
+
+),
+
+agreement_credits as (
+
+    select * from {{ ref('agreement_credits') }}
+
+),
+
+objective_rows as (
+
+    select
+        objective_credits.agreement_id,
+        agreements.customer,
+        objective_credits.period_key as period,  -- noqa: RF04
+        objective_credits.objective_id,
+        objective_credits.kind,
+        cast(objective_credits.target as decimal(18, 4)) as target,  -- noqa: RF04
+        cast(objective_credits.actual as decimal(18, 4)) as actual,
+        objective_credits.unit,
+        objective_credits.status,
+        cast(objective_credits.credit_pct as decimal(9, 4)) as credit_pct,
+        cast(objective_credits.fee_amount as decimal(18, 2)) as fee_amount,
+        cast(objective_credits.credit_amount as decimal(18, 2)) as credit_amount,
+        objective_credits.currency,
+        objective_credits.is_capped as capped,
+        {{ definitions_version('objective_credits.version', 'agreements.definitions_sha256') }}
+            as definitions_version,
+        'objective' as row_type,
+        objective_credits.tier_rank,
+        cast(objective_credits.credit_amount_uncapped as decimal(18, 2))
+            as credit_amount_uncapped,
+        cast(null as decimal(18, 2)) as cap_amount,
+        objective_credits.is_below_minimum as below_minimum,
+        objective_credits.objective_order as row_order,
+    from objective_credits
+    inner join agreements
+        on objective_credits.agreement_id = agreements.agreement_id
+
+),
+
+total_rows as (
+
+    select
+        agreement_credits.agreement_id,
+        agreements.customer,
+        agreement_credits.period_key as period,  -- noqa: RF04
+        cast(null as varchar) as objective_id,
+        cast(null as varchar) as kind,
+        cast(null as decimal(18, 4)) as target,  -- noqa: RF04
+        cast(null as decimal(18, 4)) as actual,
+        cast(null as varchar) as unit,
+        cast(null as varchar) as status,
+        cast(null as decimal(9, 4)) as credit_pct,
+        cast(agreement_credits.fee_amount as decimal(18, 2)) as fee_amount,
+        cast(agreement_credits.credit_amount as decimal(18, 2)) as credit_amount,
+        agreement_credits.currency,
+        agreement_credits.is_capped as capped,
+        {{ definitions_version('agreement_credits.version', 'agreements.definitions_sha256') }}
+            as definitions_version,
+        'agreement_total' as row_type,
+        cast(null as integer) as tier_rank,
+        cast(agreement_credits.credit_amount_uncapped as decimal(18, 2))
+            as credit_amount_uncapped,
+        cast(agreement_credits.cap_amount as decimal(18, 2)) as cap_amount,
+        agreement_credits.is_below_minimum as below_minimum,
+        -- after every objective of the agreement
+        2147483647 as row_order,
+    from agreement_credits
+    inner join agreements
+        on agreement_credits.agreement_id = agreements.agreement_id
+
+),
+
+ledger_rows as (
+
+    select * from objective_rows
+    union all
+    select * from total_rows
+
+),
+
+final as (
+
+    select
+        * exclude (row_order),
+        row_number() over (
+            partition by period order by agreement_id, row_order, objective_id
+        ) as line_number,
+    from ledger_rows
+
+)
+
+select * from final

@@ -1,0 +1,39 @@
+-- the agreement versions in force in some period of each review window (the pack's header)
+with
+
+scores as (
+
+    select * from {{ ref('rpt_review_scores') }}
+
+),
+
+versions as (
+
+    select * from {{ ref('stg_definitions__agreement_versions') }}
+
+),
+
+versions_used as (
+
+    select distinct
+        agreement_id,
+        review_period_key,
+        version,
+    from scores
+
+),
+
+final as (
+
+    select
+        versions_used.review_period_key,
+        versions.*,
+    from versions_used
+    inner join versions
+        on
+            versions_used.agreement_id = versions.agreement_id
+            and versions_used.version = versions.version
+
+)
+
+select * from final

@@ -1,0 +1,24 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'landing_files') }}
+
+),
+
+final as (
+
+    select
+        source,
+        file_path,
+        sha256,
+        status,
+        rows_read,
+        rows_loaded,
+        rows_quarantined,
+        message,
+    from source
+
+)
+
+select * from final

@@ -1,0 +1,24 @@
+-- the rows of maintenance the ingestion rejected (text as delivered); event_at places a row in time
+-- when its starts_at can be read at all (null otherwise: such a row may belong to any window)
+with
+
+source as (
+
+    select * from {{ source('quarantine', 'maintenance') }}
+
+),
+
+final as (
+
+    select
+        source_file,
+        source_row,
+        reason_code,
+        reason,
+        service_id,
+        try_cast(trim(starts_at) as timestamptz) as event_at,
+    from source
+
+)
+
+select * from final

@@ -43,6 +43,7 @@ from orchestration.lib.review_pack.review_data import review_contexts
 
 SECTIONS = (
     "cover",
+    "summary",
     "scorecard",
     "contacts",
     "trends",
@@ -120,8 +121,17 @@ def _pdf(path: Path, running: str) -> str:
     return re.sub(re.escape(running) + r" page \d+ of \d+", " ", text)
 
 
+def _starts(pack: ReviewPack) -> list[tuple[str, str]]:
+    """Where each section starts, in page order (the cover at the top): its heading. The summary
+    follows the cover's title band; the cover goes on from its "circulated" line."""
+    return [
+        ("summary", pack.summary.heading),
+        ("cover", pack.cover.circulated_lead),
+        *zip(SECTIONS[2:], _headings(pack), strict=True),
+    ]
+
+
 def _headings(pack: ReviewPack) -> list[str]:
-    """Where each section starts (the cover at the top)."""
     return [
         pack.scorecard.heading,
         pack.contacts.responsibilities_heading,
@@ -135,13 +145,17 @@ def _headings(pack: ReviewPack) -> list[str]:
 
 
 def _sections(text: str, pack: ReviewPack) -> dict[str, str]:
-    starts = [0]
-    for heading in _headings(pack):
-        at = text.find(heading, starts[-1])
-        assert at >= 0, f"heading {heading!r} missing or out of order"
-        starts.append(at)
-    ends = [*starts[1:], len(text)]
-    return {name: text[start:end] for name, start, end in zip(SECTIONS, starts, ends, strict=True)}
+    """Each section's text; a section in two places (the cover) gets both, joined."""
+    starts = [("cover", 0)]
+    for name, heading in _starts(pack):
+        at = text.find(heading, starts[-1][1])
+        assert at >= 0, f"{name}: {heading!r} missing or out of order"
+        starts.append((name, at))
+    sections = dict.fromkeys(SECTIONS, "")
+    ends = [at for _, at in starts[1:]] + [len(text)]
+    for (name, start), end in zip(starts, ends, strict=True):
+        sections[name] += " " + text[start:end]
+    return sections
 
 
 # the phrases shown only in some cases (the empty phrases: only when there is nothing to show)
@@ -153,10 +167,11 @@ SHOWN_WHEN = {
     (Recommendations, "empty"): lambda r: not r.items,
     (Driver, "note"): lambda d: d.table is None,
     (Scorecard, "not_in_force"): lambda s: any(None in row.cells for row in s.rows),
-    (Trends, "no_history"): lambda t: any(c.svg is None for c in t.charts),
+    (Trends, "legend"): lambda t: bool(t.charts),
+    (Trends, "table_lead"): lambda t: bool(t.table.rows),
     (Quality, "examples_lead"): lambda q: bool(q.examples),
     # the chart's name is drawn inside its picture: checked with the picture
-    (TrendChart, "name"): lambda c: c.svg is None,
+    (TrendChart, "name"): lambda c: False,
 }
 
 
@@ -204,12 +219,12 @@ def assert_same_pack(pack: ReviewPack, html_path: Path, pdf_path: Path) -> None:
             printed = phrase.upper() if phrase == pack.cover.kicker else phrase
             assert printed in pdf_sections[name], f"{name}: {printed!r} missing from the PDF"
     # the trend charts: one SVG each, the same picture in both files
-    drawn = [c for c in pack.trends.charts if c.svg is not None]
+    drawn = pack.trends.charts
     assert [(i["src"], i["alt"]) for i in page.images] == [(c.data_uri, c.alt) for c in drawn]
     chart_figures: Counter[str] = Counter()
     for chart in drawn:
         assert base64.b64decode(chart.data_uri.split(",", 1)[1]).decode() == chart.svg
-        labels = [_unescape(t) for t in _chart_texts(chart.svg or "")]
+        labels = [_unescape(t) for t in _chart_texts(chart.svg)]
         assert labels[0] == chart.name
         for label in labels:
             assert label in pdf_sections["trends"], f"chart label {label!r} missing from the PDF"

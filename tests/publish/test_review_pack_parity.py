@@ -323,3 +323,45 @@ def test_the_acme_pack_fills_every_section_with_hand_checked_figures(packs):  # 
     assert pack.credits.objectives.rows and pack.credits.totals.rows
     assert pack.quality.quarantine.rows and pack.actions.table.rows
     assert len([c for c in pack.trends.charts if c.svg]) >= 4
+
+
+def _page_one(pdf: Path) -> str:
+    return _squash(PdfReader(pdf).pages[0].extract_text())
+
+
+@pytest.mark.slow
+def test_page_one_of_the_acme_pack_opens_with_the_summary(packs):  # type: ignore[no-untyped-def]
+    """What the chair reads first, read from the PDF's first page as a person reads it."""
+    _, pack, _, pdf = next(p for p in packs if p[0] == "2026-03-acme-hosting")
+    page = _page_one(pdf)
+    summary = page[page.index("Summary of 2026-01 – 2026-03") :]
+    # the summary comes before everything else on the page but the title band
+    assert page.index("Summary of") < page.index("Circulated for review")
+    assert summary.index("Circulated for review") > summary.index("Overdue action items")
+    summary = summary[: summary.index("Circulated for review")]
+    # pipeline_data.py: P1 first response in March 1 of 2 tickets in time = 50 % against 95 %
+    # (the objective row carries no allowance yet, so its terms name none); 600.00 EUR payable
+    # (12,000.00 x 5 %); one breach in the window, below the 3 in 6 periods of the chronic rule;
+    # the one open action item is due 2026-04-30, after the review's last day 2026-03-31
+    for expected in (
+        "Overall rating breached",
+        "Breaches P1 first response, 95 % of tickets: 50 % in 2026-03",
+        "Credits payable 600.00 EUR",
+        "Termination rights none arisen",
+        "Overdue action items none",
+    ):
+        assert expected in summary, f"{expected!r} not in page 1's summary: {summary!r}"
+    assert pack.summary.heading == "Summary of 2026-01 – 2026-03"
+
+
+@pytest.mark.slow
+def test_a_pack_of_one_period_shows_figures_not_single_dot_charts(packs):  # type: ignore[no-untyped-def]
+    # globex settles per quarter and began in 2026-Q1: one period of history per objective
+    _, pack, html, pdf = next(p for p in packs if p[0] == "2026-Q1-globex-support")
+    assert pack.trends.charts == ()
+    assert len(pack.trends.table.rows) == len(pack.scorecard.rows)
+    assert "<img" not in html.read_text(encoding="utf-8")
+    text = _pdf(pdf, pack.cover.running)
+    assert "Fewer than 3 periods of history: the figures, not a chart." in text
+    # no page of its own: the table follows the contacts on the first two pages
+    assert "Fewer than 3 periods" in " ".join(p.extract_text() for p in PdfReader(pdf).pages[:2])

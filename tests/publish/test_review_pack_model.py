@@ -441,9 +441,10 @@ def test_objective_terms_without_the_allowance_and_for_every_kind():
 
 
 def test_durations_are_written_in_their_unit():
-    # 1209000 s / 3600 = 335.833 -> 335.8; 1800 s = 0.5 h
-    assert format_business_hours(Decimal("1209000.000000")) == "335.8 business hours"
-    assert format_business_hours(1800) == "0.5 business hours"
+    # 1209000 s / 3600 = 335.833 -> 335.8; 1800 s = 0.5 h; 180 s = 0.05 h -> 0.1 (half up)
+    assert format_business_hours(Decimal("1209000.000000")) == "335.8"
+    assert format_business_hours(1800) == "0.5"
+    assert format_business_hours(180) == "0.1"
     assert format_business_hours(None) == "–"
     # 5400 s = 1 h 30 min; 172800 s = 2 d; 90000 s = 1 d 1 h
     assert [format_allowance(s) for s in (1800, 28800, 5400, 172800, 90000, 30)] == [
@@ -549,17 +550,11 @@ def test_drivers_show_outages_tickets_and_maintenance():
     # 28800 s = 8.0 h, 1180200 s = 327.8 h, 5400 s = 1.5 h (in business hours, not as days)
     assert _texts(tickets.table) == [
         ["TKT-1", "P1", "2026-02-12 03:09", "40m", "30m", "10m", "0s", "24x7"],
-        [
-            "TKT-2",
-            "P1",
-            "2026-02-02 09:00",
-            "335.8 business hours",
-            "8.0 business hours",
-            "327.8 business hours",
-            "1.5 business hours",
-            "business",
-        ],
+        ["TKT-2", "P1", "2026-02-02 09:00", "335.8", "8.0", "327.8", "1.5", "business"],
     ]
+    # the unit under each business figure; none under calendar durations
+    assert [cell.detail for cell in tickets.table.rows[1][3:7]] == ["business hours"] * 4
+    assert [cell.detail for cell in tickets.table.rows[0][3:7]] == [""] * 4
     assert tickets.table.rows[0][0] == Cell(code="TKT-1")
     assert [c.label for c in tickets.table.columns if c.kind == "num"] == [
         "Elapsed",

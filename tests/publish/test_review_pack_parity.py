@@ -254,10 +254,18 @@ def test_a_hand_written_pack_reads_the_same_in_html_and_pdf(tmp_path: Path):
     context = hand_written_context()
     html, pdf = _render(context, tmp_path, "pack")
     assert_same_pack(review_pack_model(context), html, pdf)
-    # hand-checked anchors: the credit line, a ticket's overrun, the late maintenance window
+    # hand-checked anchors: the credits payable, tickets' overruns on a 24x7 and a business
+    # clock (1209000 s = 335.8 business hours), the overdue action item
     text = _html(html)[0]
-    for figure in ("1,300.05 EUR", "TKT-1 P1 2026-02-12 03:09 40m 30m 10m 0s 24x7"):
-        assert figure in text and figure in _pdf(pdf, "")
+    for figure in (
+        "Credits payable 1,300.05 EUR",
+        "TKT-1 P1 2026-02-12 03:09 40m 30m 10m 0s 24x7",
+        "TKT-2 P1 2026-02-02 09:00 335.8 business hours 8.0 business hours "
+        "327.8 business hours 1.5 business hours business",
+        "Overdue action items overdue Review the on-call rota (ACME IT): target 2026-03-15",
+    ):
+        assert figure in text, f"{figure!r} missing from the HTML"
+        assert figure in _pdf(pdf, ""), f"{figure!r} missing from the PDF"
 
 
 # ------------------------------------------------------------------- a real pipeline run

@@ -70,14 +70,16 @@ def format_duration(seconds: int | None) -> str:
     return sign + " ".join(parts)
 
 
+BUSINESS_HOURS = "business hours"  # the unit of time on a business clock
+
+
 def format_business_hours(seconds: Decimal | int | None) -> str:
-    """Time on a business clock, in the unit it is counted in: ``1209000`` -> ``335.8 business
-    hours``. Not in days and hours: "13d 23h" reads as calendar time, and a business day is as
-    long as its calendar's working day, which the pack does not know."""
+    """Time on a business clock as a number of ``BUSINESS_HOURS``: ``1209000`` -> ``335.8``.
+    Not in days and hours: "13d 23h" reads as calendar time, and a business day is as long as
+    its calendar's working day, which the pack does not know."""
     if seconds is None:
         return MISSING
-    hours = (Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{hours} business hours"
+    return str((Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def format_allowance(seconds: int | None) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from orchestration.lib.publish.formatting import (
+    BUSINESS_HOURS,
     MISSING,
     STATUS_WORDS,
     format_allowance,
@@ -626,11 +627,12 @@ def _trends(context: dict[str, Any]) -> Trends:
 TICKET_TIMES = ("elapsed_seconds", "allowed_seconds", "overrun_seconds", "paused_seconds")
 
 
-def _ticket_time(ticket: dict[str, Any], field: str) -> str:
-    # time on a business clock in business hours: "13d 23h" would read as calendar days
+def _ticket_time(ticket: dict[str, Any], field: str) -> Cell:
+    # time on a business clock in business hours, the unit under the figure: "13d 23h" would
+    # read as calendar days
     if ticket["clock"] == "business":
-        return format_business_hours(ticket[field])
-    return format_duration(ticket[field])
+        return Cell(format_business_hours(ticket[field]), detail=BUSINESS_HOURS)
+    return Cell(format_duration(ticket[field]))
 
 
 def _driver(driver: dict[str, Any]) -> Driver:
@@ -671,12 +673,9 @@ def _driver(driver: dict[str, Any]) -> Driver:
             tuple(
                 (
                     Cell(code=t["ticket_id"]),
-                    *_cells(
-                        t["priority"],
-                        format_utc(t["created_at"]),
-                        *(_ticket_time(t, field) for field in TICKET_TIMES),
-                        t["clock"],
-                    ),
+                    *_cells(t["priority"], format_utc(t["created_at"])),
+                    *(_ticket_time(t, field) for field in TICKET_TIMES),
+                    Cell(t["clock"]),
                 )
                 for t in driver["tickets"]
             ),

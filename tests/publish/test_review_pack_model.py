@@ -699,3 +699,10 @@ def test_the_typst_input_is_the_model_as_plain_json():
     }
     assert data["trends"]["charts"][0]["svg"] == pack.trends.charts[0].svg
     assert "data_uri" not in data["trends"]["charts"][0]
+
+
+def test_a_window_without_objectives_rates_grey():
+    given = context()
+    given["objectives"] = []
+    (rating,) = review_pack_model(given).summary.items[0].lines
+    assert rating == SummaryLine("0 objectives", tag="grey", tag_text="insufficient data")

@@ -432,7 +432,8 @@ def _summary(context: dict[str, Any]) -> Summary:
     overall = _worst(worst)
     counts = "; ".join(f"{worst.count(r)} {STATUS_WORDS[r]}" for r in SEVERITY if r in worst)
     rating = SummaryLine(
-        f"{_count(len(objectives), 'objective')}, each by its worst period: {counts}",
+        _count(len(objectives), "objective")
+        + (f", each by its worst period: {counts}" if counts else ""),
         tag=overall,
         tag_text=STATUS_WORDS[overall],
     )

@@ -11,7 +11,8 @@ import json
 from decimal import Decimal
 from types import SimpleNamespace
 
-from orchestration.lib.review_pack.model import Cell, review_pack_model
+from orchestration.lib.publish.formatting import format_allowance, format_business_hours
+from orchestration.lib.review_pack.model import Cell, SummaryLine, review_pack_model
 from orchestration.lib.review_pack.recommendations import HistoryPoint, Recommendation
 
 UTC = dt.UTC
@@ -60,6 +61,9 @@ def _response() -> dict[str, object]:
         "target": Decimal("95.0000"),
         "priority": "P1",
         "service_id": None,
+        # the allowance: when the objective row carries it, its terms name it
+        "within_seconds": 1800,
+        "clock": "24x7",
         "cells": cells,
         "cells_in_order": [None, cells["2026-02"], cells["2026-03"]],
         "latest": cells["2026-03"],
@@ -111,7 +115,12 @@ def context() -> dict[str, object]:
                 HistoryPoint("2026-01", "met", Decimal("99.9"), Decimal("99.95"), "%"),
                 HistoryPoint("2026-02", "breached", Decimal("99.9"), Decimal("99.5"), "%"),
                 HistoryPoint("2026-03", "met", Decimal("99.9"), Decimal("99.92"), "%"),
-            ]
+            ],
+            # two periods only: a table, not a chart
+            "p1-first-response": [
+                HistoryPoint("2026-02", "breached", Decimal("95"), Decimal("50"), "%"),
+                HistoryPoint("2026-03", "insufficient_data", Decimal("95"), None, "%"),
+            ],
         },
         "drivers": [
             {
@@ -145,7 +154,17 @@ def context() -> dict[str, object]:
                         "overrun_seconds": 600,
                         "paused_seconds": 0,
                         "clock": "24x7",
-                    }
+                    },
+                    {
+                        "ticket_id": "TKT-2",
+                        "priority": "P1",
+                        "created_at": dt.datetime(2026, 2, 2, 9, 0, tzinfo=UTC),
+                        "elapsed_seconds": Decimal("1209000.000000"),
+                        "allowed_seconds": 28800,
+                        "overrun_seconds": Decimal("1180200.000000"),
+                        "paused_seconds": Decimal("5400.000000"),
+                        "clock": "business",
+                    },
                 ],
             },
         ],
@@ -214,18 +233,22 @@ def context() -> dict[str, object]:
             {
                 "objective_name": "Web availability",
                 "objective_id": "availability",
+                "period_key": "2026-03",
                 "breaches_in_window": 3,
                 "breaches_required": 3,
                 "window_periods": 6,
                 "has_termination_right": True,
+                "breach_period_keys": "2025-11,2025-12,2026-02",
             },
             {
                 "objective_name": None,
                 "objective_id": "p1-first-response",
+                "period_key": "2026-03",
                 "breaches_in_window": 1,
                 "breaches_required": None,
                 "window_periods": None,
                 "has_termination_right": False,
+                "breach_period_keys": "2026-02",
             },
         ],
         "coverage_notes": [
@@ -282,6 +305,13 @@ def context() -> dict[str, object]:
                 "target_date": None,
                 "status": "open",
             },
+            {
+                "description": "Review the on-call rota",
+                "raised_on": dt.date(2026, 1, 10),
+                "owner": "ACME IT",
+                "target_date": dt.date(2026, 3, 15),
+                "status": "open",
+            },
         ],
         "empty_action_rows": 4,
     }
@@ -314,13 +344,126 @@ def test_cover_states_the_agreement_its_window_and_its_versions():
     assert (definitions.lines, definitions.is_code) == (("sha256 ab12",), True)
 
 
-def test_scorecard_formats_every_cell_and_the_credit_line():
+def test_the_summary_leads_with_rating_breaches_credits_rights_and_overdue_actions():
+    summary = review_pack_model(context()).summary
+    assert summary.heading == "Summary of 2026-01 – 2026-03"
+    assert [(item.label, item.lines) for item in summary.items] == [
+        (
+            "Overall rating",
+            # both objectives' worst period is breached (February)
+            (
+                SummaryLine(
+                    "2 objectives, each by its worst period: 2 breached",
+                    tag="red",
+                    tag_text="breached",
+                ),
+            ),
+        ),
+        (
+            "Breaches",
+            (
+                SummaryLine(
+                    "web-api available at least 99.9 % of the agreed time: 99.5 % in 2026-02"
+                ),
+                # within_seconds 1800 = 30 min
+                SummaryLine("P1 first response within 30 min, 95 % of tickets: 50 % in 2026-02"),
+            ),
+        ),
+        # 1,250.05 (February) + 50.00 (March, capped) = 1,300.05
+        ("Credits payable", (SummaryLine("1,300.05 EUR · the credit cap bound in 2026-03"),)),
+        (
+            "Termination rights",
+            (
+                SummaryLine(
+                    "Web availability: 3 breaches within 6 periods (2025-11, 2025-12, 2026-02), "
+                    "as of 2026-03 · deadline: not set in the agreement",
+                    tag="red",
+                    tag_text="termination right",
+                ),
+            ),
+        ),
+        (
+            "Overdue action items",
+            # target 2026-03-15 < 2026-03-31 (the review's last day), open; 2026-04-30 is not
+            # due yet and the item without a target date is never overdue
+            (
+                SummaryLine(
+                    "Review the on-call rota (ACME IT): target 2026-03-15",
+                    tag="red",
+                    tag_text="overdue",
+                ),
+            ),
+        ),
+    ]
+
+
+def test_the_summary_names_a_deadline_the_context_carries_and_says_when_nothing_arose():
+    given = context()
+    given["chronic"][0]["exercise_by"] = dt.date(2026, 4, 30)
+    rights = review_pack_model(given).summary.items[3]
+    assert rights.lines[0].text.endswith("as of 2026-03 · deadline: 2026-04-30")
+    assert review_pack_model(given).credits.chronic.rows[0][-1] == Cell("2026-04-30")
+    given["chronic"][0]["has_termination_right"] = False
+    given["action_items"] = given["action_items"][:2]
+    items = review_pack_model(given).summary.items
+    assert items[3].lines == (SummaryLine("none arisen"),)
+    assert items[4].lines == (SummaryLine("none"),)
+
+
+def test_objective_terms_without_the_allowance_and_for_every_kind():
+    given = context()
+    del given["objectives"][1]["within_seconds"]
+    rows = review_pack_model(given).scorecard.rows
+    assert rows[1].detail == "P1 first response, 95 % of tickets"
+    latency = {
+        **given["objectives"][0],
+        "kind": "latency_p95",
+        "unit": "ms",
+        "is_higher_better": False,
+        "target": Decimal("800"),
+        "service_id": "search-api",
+    }
+    csat = {**latency, "kind": "csat", "unit": "score", "target": Decimal("4.0")}
+    resolution = {
+        **given["objectives"][1],
+        "kind": "resolution",
+        "priority": "P2",
+        "within_seconds": 28800,
+        "clock": "business",
+    }
+    given["objectives"] = [latency, csat, resolution]
+    assert [row.detail for row in review_pack_model(given).scorecard.rows] == [
+        "search-api p95 latency at most 800 ms",
+        "mean satisfaction score at least 4",
+        # 28800 s = 8 h on the business clock
+        "P2 resolution within 8 h (business hours), 95 % of tickets",
+    ]
+
+
+def test_durations_are_written_in_their_unit():
+    # 1209000 s / 3600 = 335.833 -> 335.8; 1800 s = 0.5 h; 180 s = 0.05 h -> 0.1 (half up)
+    assert format_business_hours(Decimal("1209000.000000")) == "335.8"
+    assert format_business_hours(1800) == "0.5"
+    assert format_business_hours(180) == "0.1"
+    assert format_business_hours(None) == "–"
+    # 5400 s = 1 h 30 min; 172800 s = 2 d; 90000 s = 1 d 1 h
+    assert [format_allowance(s) for s in (1800, 28800, 5400, 172800, 90000, 30)] == [
+        "30 min",
+        "8 h",
+        "1 h 30 min",
+        "2 d",
+        "1 d 1 h",
+        "30 s",
+    ]
+
+
+def test_scorecard_formats_every_cell():
     scorecard = review_pack_model(context()).scorecard
     assert scorecard.columns == ("Objective", "Target", "2026-01", "2026-02", "2026-03")
     availability, response = scorecard.rows
     assert (availability.name, availability.detail, availability.target) == (
         "Web availability",
-        "availability · web-api",
+        "web-api available at least 99.9 % of the agreed time",
         "≥ 99.9 %",
     )
     assert [(c.text, c.word, c.rating) for c in availability.cells if c] == [
@@ -328,16 +471,13 @@ def test_scorecard_formats_every_cell_and_the_credit_line():
         ("99.5 %", "breached", "red"),
         ("99.92 %", "met, near target", "amber"),
     ]
-    assert response.detail == "first response · P1"
+    assert response.detail == "P1 first response within 30 min, 95 % of tickets"
     # not in force in January; no data in March
     assert response.cells[0] is None
     assert [(c.text, c.word) for c in response.cells[1:] if c] == [
         ("50 %", "breached"),
         ("–", "insufficient data"),
     ]
-    # 1,250.05 + 50.00 paid = 1,300.05; March's cap bound
-    assert scorecard.credit_total == "1,300.05 EUR"
-    assert scorecard.credit_note == "(the credit cap bound)"
     assert [item.label for item in scorecard.legend] == [
         "met",
         "met, but inside the objective's warning margin",
@@ -359,7 +499,7 @@ def test_contacts_list_both_sides_and_the_escalation_path():
     ]
 
 
-def test_trends_draw_one_svg_per_objective_with_history():
+def test_trends_draw_a_chart_from_three_periods_and_a_table_below():
     trends = review_pack_model(context()).trends
     assert trends.heading == "Trends over the last 3 periods"
     assert [(item.label, item.colour) for item in trends.legend] == [
@@ -370,14 +510,32 @@ def test_trends_draw_one_svg_per_objective_with_history():
         ("breached", "#c62828"),
         ("insufficient data", "#9e9e9e"),
     ]
-    chart, empty = trends.charts
+    # availability has 3 periods: a chart; P1 first response only 2: rows of a table
+    (chart,) = trends.charts
     assert chart.caption == "target ≥ 99.9 % · latest 99.92 % (met, near target)"
-    assert chart.svg is not None and chart.svg.startswith("<svg ")
+    assert chart.svg.startswith("<svg ")
     assert ">Web availability</text>" in chart.svg
     # March is met inside the warning margin: its dot is amber (#f9a825)
     assert chart.svg.count('fill="#f9a825"') == 1
     assert chart.data_uri.startswith("data:image/svg+xml;base64,")
-    assert (empty.svg, empty.caption) == (None, "target ≥ 95 % · latest – (insufficient data)")
+    assert trends.table_lead == "Fewer than 3 periods of history: the figures, not a chart."
+    assert _texts(trends.table) == [
+        ["P1 first response", "2026-02", "50 %", "≥ 95 %", "breached"],
+        ["P1 first response", "2026-03", "–", "≥ 95 %", "insufficient data"],
+    ]
+    assert [row[-1].tag for row in trends.table.rows] == ["red", "grey"]
+
+
+def test_a_pack_of_one_period_draws_no_chart():
+    given = context()
+    given["history"] = {"availability": given["history"]["availability"][-1:]}
+    trends = review_pack_model(given).trends
+    assert trends.heading == "Trends over the last 1 period"
+    assert trends.charts == ()
+    assert _texts(trends.table) == [
+        ["Web availability", "2026-03", "99.92 %", "≥ 99.9 %", "met, near target"],
+        ["P1 first response", "–", "–", "≥ 95 %", "no history"],
+    ]
 
 
 def test_drivers_show_outages_tickets_and_maintenance():
@@ -388,10 +546,15 @@ def test_drivers_show_outages_tickets_and_maintenance():
         ["2026-02-04 18:31", "2026-02-04 19:08", "37", "yes"],
         ["2026-02-05 01:00", "2026-02-05 01:01", "1", "no, shorter than the minimum"],
     ]
-    # 2400 s = 40m, 1800 s = 30m, 600 s = 10m
+    # 24x7: 2400 s = 40m, 1800 s = 30m, 600 s = 10m. Business: 1209000 s / 3600 = 335.8 h,
+    # 28800 s = 8.0 h, 1180200 s = 327.8 h, 5400 s = 1.5 h (in business hours, not as days)
     assert _texts(tickets.table) == [
-        ["TKT-1", "P1", "2026-02-12 03:09", "40m", "30m", "10m", "0s", "24x7"]
+        ["TKT-1", "P1", "2026-02-12 03:09", "40m", "30m", "10m", "0s", "24x7"],
+        ["TKT-2", "P1", "2026-02-02 09:00", "335.8", "8.0", "327.8", "1.5", "business"],
     ]
+    # the unit under each business figure; none under calendar durations
+    assert [cell.detail for cell in tickets.table.rows[1][3:7]] == ["business hours"] * 4
+    assert [cell.detail for cell in tickets.table.rows[0][3:7]] == [""] * 4
     assert tickets.table.rows[0][0] == Cell(code="TKT-1")
     assert [c.label for c in tickets.table.columns if c.kind == "num"] == [
         "Elapsed",
@@ -427,8 +590,15 @@ def test_credits_show_tiers_totals_and_chronic_breaches():
     ]
     assert credits.totals.rows[0][4].strong
     assert _texts(credits.chronic) == [
-        ["Web availability", "3", "3", "6", "yes: the customer may terminate"],
-        ["p1-first-response", "1", "–", "–", "no"],
+        [
+            "Web availability",
+            "3",
+            "3",
+            "6",
+            "yes: the customer may terminate",
+            "not set in the agreement",
+        ],
+        ["p1-first-response", "1", "–", "–", "no", "–"],
     ]
 
 
@@ -466,6 +636,16 @@ def test_recommendations_and_carried_action_items():
             Cell("in progress (carried forward)"),
         ),
         (Cell("Name a service owner"), Cell("–"), Cell("–"), Cell("open (carried forward)")),
+        # 2026-03-15 is before 2026-03-31, the review's last day: flagged
+        (
+            Cell("Review the on-call rota", detail="raised 2026-01-10"),
+            Cell("ACME IT"),
+            Cell("2026-03-15"),
+            Cell("overdue · open (carried forward)", tag="red"),
+        ),
+    )
+    assert pack.actions.note == (
+        "Overdue: open or in progress with a target date before 2026-03-31, the review's last day."
     )
     assert table.blank_rows == 4
 
@@ -475,6 +655,8 @@ def test_empty_sections_say_so():
     for key in ("drivers", "maintenance", "chronic", "coverage_notes", "recommendations"):
         empty[key] = []
     empty["escalation"] = []
+    for objective in empty["objectives"]:  # type: ignore[attr-defined]
+        objective["breached_periods"] = []
     empty["credits"] = {"objectives": [], "totals": []}
     empty["quarantine"] = {"total": 0, "counts": [], "examples": []}
     pack = review_pack_model(empty)
@@ -497,8 +679,11 @@ def test_empty_sections_say_so():
         ((), "Full coverage: every objective had data for the whole window."),
         ((), "No quarantined rows touch this agreement in the review window."),
     ]
-    assert pack.scorecard.credit_total == "0.00 EUR"
-    assert pack.scorecard.credit_note == ""
+    assert [item.lines for item in pack.summary.items[1:4]] == [
+        (SummaryLine("No objective was breached in this review window."),),
+        (SummaryLine("0.00 EUR"),),
+        (SummaryLine("The agreement has no chronic-breach clause."),),
+    ]
 
 
 def test_the_typst_input_is_the_model_as_plain_json():
@@ -514,3 +699,10 @@ def test_the_typst_input_is_the_model_as_plain_json():
     }
     assert data["trends"]["charts"][0]["svg"] == pack.trends.charts[0].svg
     assert "data_uri" not in data["trends"]["charts"][0]
+
+
+def test_a_window_without_objectives_rates_grey():
+    given = context()
+    given["objectives"] = []
+    (rating,) = review_pack_model(given).summary.items[0].lines
+    assert rating == SummaryLine("0 objectives", tag="grey", tag_text="insufficient data")

@@ -7,7 +7,7 @@ so a figure reads the same in both files.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from orchestration.lib.money import format_amount
 
@@ -68,6 +68,30 @@ def format_duration(seconds: int | None) -> str:
     if minutes:
         parts.append(f"{minutes:02d}m" if parts else f"{minutes}m")
     return sign + " ".join(parts)
+
+
+BUSINESS_HOURS = "business hours"  # the unit of time on a business clock
+
+
+def format_business_hours(seconds: Decimal | int | None) -> str:
+    """Time on a business clock as a number of ``BUSINESS_HOURS``: ``1209000`` -> ``335.8``.
+    Not in days and hours: "13d 23h" reads as calendar time, and a business day is as long as
+    its calendar's working day, which the pack does not know."""
+    if seconds is None:
+        return MISSING
+    return str((Decimal(seconds) / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def format_allowance(seconds: int | None) -> str:
+    """An objective's time allowance as agreements write it: ``1800`` -> ``30 min``,
+    ``28800`` -> ``8 h``, ``5400`` -> ``1 h 30 min``, ``172800`` -> ``2 d``."""
+    if seconds is None:
+        return MISSING
+    minutes = int(seconds) // 60
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    parts = [f"{value} {unit}" for value, unit in ((days, "d"), (hours, "h"), (minutes, "min"))]
+    return " ".join(part for part in parts if not part.startswith("0 ")) or f"{int(seconds)} s"
 
 
 def format_utc(value: dt.datetime | None) -> str:

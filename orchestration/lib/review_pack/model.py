@@ -12,13 +12,17 @@ Typst ``image``.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from orchestration.lib.publish.formatting import (
+    BUSINESS_HOURS,
     MISSING,
     STATUS_WORDS,
+    format_allowance,
+    format_business_hours,
     format_duration,
     format_measure,
     format_money,
@@ -89,6 +93,31 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class SummaryLine:
+    """One line of the summary: ``text``, after a coloured tag reading ``tag_text`` when
+    ``tag`` (a rating colour) is set."""
+
+    text: str
+    tag: str = ""
+    tag_text: str = ""
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    label: str
+    lines: tuple[SummaryLine, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the meeting must know first, at the top of page 1: the overall rating, the
+    breaches, the credits payable, the termination rights that arose, the overdue actions."""
+
+    heading: str
+    items: tuple[SummaryItem, ...]
+
+
+@dataclass(frozen=True)
 class ScoreCell:
     text: str
     word: str
@@ -117,9 +146,6 @@ class Scorecard:
     rows: tuple[ScoreRow, ...]
     not_in_force: str
     legend: tuple[LegendItem, ...]
-    credit_lead: str
-    credit_total: str
-    credit_note: str
 
 
 @dataclass(frozen=True)
@@ -140,7 +166,7 @@ class Contacts:
 @dataclass(frozen=True)
 class TrendChart:
     name: str
-    svg: str | None  # None: no history to draw
+    svg: str
     alt: str
     caption: str
 
@@ -148,17 +174,18 @@ class TrendChart:
     def data_uri(self) -> str:
         """The SVG as an ``<img src>``: browsers render SVG images, and the HTML needs no
         network."""
-        return "data:image/svg+xml;base64," + base64.b64encode(
-            (self.svg or "").encode("utf-8")
-        ).decode("ascii")
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode(
+            "ascii"
+        )
 
 
 @dataclass(frozen=True)
 class Trends:
     heading: str
-    legend: tuple[LegendItem, ...]
-    charts: tuple[TrendChart, ...]
-    no_history: str
+    legend: tuple[LegendItem, ...]  # shown with the charts
+    charts: tuple[TrendChart, ...]  # the objectives with at least MIN_CHART_POINTS periods
+    table_lead: str  # shown above the table
+    table: Table  # the objectives with fewer periods: their figures, not a chart of 1-2 dots
 
 
 @dataclass(frozen=True)
@@ -221,6 +248,7 @@ class Recommendations:
 @dataclass(frozen=True)
 class Actions:
     heading: str
+    note: str  # what overdue means
     table: Table
 
 
@@ -236,6 +264,7 @@ class ReviewPack:
     author: str  # the PDF's author: the provider
     ratings: tuple[Rating, ...]  # the colours of green/amber/red/grey, for both templates
     cover: Cover
+    summary: Summary
     scorecard: Scorecard
     contacts: Contacts
     trends: Trends
@@ -260,6 +289,20 @@ RATINGS = (
 )
 
 
+# a chart of one or two dots tells less than the figures: below this many periods, a table
+MIN_CHART_POINTS = 3
+# a chart dot's status -> the review colour (the scorecard's)
+CHART_RATINGS = {"met": "green", "warning": "amber", "breached": "red", "insufficient_data": "grey"}
+# the worst first: an objective's rating over the window is that of its worst period
+SEVERITY = ("red", "amber", "grey", "green")
+OPEN_STATUSES = ("open", "in_progress")
+NO_BREACHES = "No objective was breached in this review window."
+NO_CHRONIC_CLAUSE = "The agreement has no chronic-breach clause."
+# until the agreement states by when a termination right must be exercised (issue 13:
+# chronic_breach.notice_within gives the context's exercise_by)
+DEADLINE_NOT_SET = "not set in the agreement"
+
+
 def review_pack_model(context: dict[str, Any]) -> ReviewPack:
     """The view model of one pack from its context (``review_data.review_contexts``)."""
     agreement = context["agreement"]
@@ -267,6 +310,7 @@ def review_pack_model(context: dict[str, Any]) -> ReviewPack:
         author=agreement["provider"],
         ratings=RATINGS,
         cover=_cover(context),
+        summary=_summary(context),
         scorecard=_scorecard(context),
         contacts=_contacts(context),
         trends=_trends(context),
@@ -336,23 +380,123 @@ def _cover(context: dict[str, Any]) -> Cover:
     )
 
 
-def _detail(objective: dict[str, Any]) -> str:
-    parts = [objective["kind"].replace("_", " ")]
-    parts += [value for value in (objective["priority"], objective["service_id"]) if value]
-    return " · ".join(parts)
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _terms(objective: dict[str, Any]) -> str:
+    """The objective as the agreement states it: ``P1 first response within 30 min, 95 % of
+    tickets``. The allowance shows when the objective row carries ``within_seconds`` (and
+    ``clock``)."""
+    kind, service = objective["kind"], objective["service_id"]
+    target = format_measure(objective["target"], objective["unit"])
+    if kind in ("first_response", "resolution"):
+        words = [objective["priority"], kind.replace("_", " ")]
+        if (within := objective.get("within_seconds")) is not None:
+            words.append(f"within {format_allowance(within)}")
+            if objective.get("clock") == "business":
+                words.append("(business hours)")
+        return f"{' '.join(w for w in words if w)}, {target} of tickets"
+    if kind == "availability":
+        return f"{service} available at least {target} of the agreed time"
+    if kind == "latency_p95":
+        return f"{service} p95 latency at most {target}"
+    if kind == "csat":
+        return f"mean satisfaction score at least {target}"
+    return f"{kind.replace('_', ' ')} {_target(objective)}"
 
 
 def _target(objective: dict[str, Any]) -> str:
     return format_target(objective["target"], objective["unit"], objective["is_higher_better"])
 
 
-def _scorecard(context: dict[str, Any]) -> Scorecard:
-    totals = context["credits"]["totals"]
+def _worst(ratings: list[str]) -> str:
+    """The worst of some review colours; grey (nothing to rate) when there are none."""
+    return next((r for r in SEVERITY if r in ratings), "grey")
+
+
+def _is_overdue(item: dict[str, Any], as_of: dt.date) -> bool:
+    return (
+        item["status"] in OPEN_STATUSES
+        and item["target_date"] is not None
+        and item["target_date"] < as_of
+    )
+
+
+def _summary(context: dict[str, Any]) -> Summary:
+    objectives = context["objectives"]
     currency = context["agreement"]["currency"]
+    totals = context["credits"]["totals"]
+
+    worst = [_worst([c["rating"] for c in o["cells_in_order"] if c]) for o in objectives]
+    overall = _worst(worst)
+    counts = "; ".join(f"{worst.count(r)} {STATUS_WORDS[r]}" for r in SEVERITY if r in worst)
+    rating = SummaryLine(
+        _count(len(objectives), "objective")
+        + (f", each by its worst period: {counts}" if counts else ""),
+        tag=overall,
+        tag_text=STATUS_WORDS[overall],
+    )
+
+    breaches = tuple(
+        SummaryLine(
+            f"{_terms(o)}: "
+            + ", ".join(
+                f"{format_measure(o['cells'][key]['actual'], o['unit'])} in {key}"
+                for key in o["breached_periods"]
+            )
+        )
+        for o in objectives
+        if o["breached_periods"]
+    ) or (SummaryLine(NO_BREACHES),)
+
+    notes = [f"{format_money(sum(t['credit_amount'] for t in totals))} {currency}"]
+    if capped := [t["period_key"] for t in totals if t["is_capped"]]:
+        notes.append(f"the credit cap bound in {', '.join(capped)}")
+    if below := [t["period_key"] for t in totals if t["is_below_minimum"]]:
+        notes.append(f"below the minimum credit in {', '.join(below)}: not paid")
+
+    rights = tuple(
+        SummaryLine(
+            f"{c['objective_name'] or c['objective_id']}: "
+            f"{c['breaches_in_window']} breaches within {c['window_periods']} periods "
+            f"({(c['breach_period_keys'] or '').replace(',', ', ')}), as of {c['period_key']}"
+            f" · deadline: {c.get('exercise_by') or DEADLINE_NOT_SET}",
+            tag="red",
+            tag_text="termination right",
+        )
+        for c in context["chronic"]
+        if c["has_termination_right"]
+    ) or (SummaryLine("none arisen" if context["chronic"] else NO_CHRONIC_CLAUSE),)
+
+    as_of = context["review_last_day"]
+    overdue = tuple(
+        SummaryLine(
+            f"{a['description']} ({a['owner'] or MISSING}): target {a['target_date']}",
+            tag="red",
+            tag_text="overdue",
+        )
+        for a in context["action_items"]
+        if _is_overdue(a, as_of)
+    ) or (SummaryLine("none"),)
+
+    return Summary(
+        heading=f"Summary of {context['period_label']}",
+        items=(
+            SummaryItem("Overall rating", (rating,)),
+            SummaryItem("Breaches", breaches),
+            SummaryItem("Credits payable", (SummaryLine(" · ".join(notes)),)),
+            SummaryItem("Termination rights", rights),
+            SummaryItem("Overdue action items", overdue),
+        ),
+    )
+
+
+def _scorecard(context: dict[str, Any]) -> Scorecard:
     rows = tuple(
         ScoreRow(
             name=o["objective_name"],
-            detail=_detail(o),
+            detail=_terms(o),
             target=_target(o),
             cells=tuple(
                 ScoreCell(
@@ -385,9 +529,6 @@ def _scorecard(context: dict[str, Any]) -> Scorecard:
                 strict=True,
             )
         ),
-        credit_lead="Service credits in this review window:",
-        credit_total=f"{format_money(sum(t['credit_amount'] for t in totals))} {currency}",
-        credit_note="(the credit cap bound)" if any(t["is_capped"] for t in totals) else "",
     )
 
 
@@ -419,30 +560,42 @@ def _contacts(context: dict[str, Any]) -> Contacts:
 
 def _trends(context: dict[str, Any]) -> Trends:
     history = context["history"]
-    charts = []
+    charts, rows = [], []
     for o in context["objectives"]:
+        warnings = {key: bool(cell and cell["is_warning"]) for key, cell in o["cells"].items()}
+        points = chart_points(history.get(o["objective_id"], []), warnings)
+        if len(points) < MIN_CHART_POINTS:
+            rows += [
+                (
+                    *_cells(
+                        o["objective_name"],
+                        str(p["period_key"]),
+                        format_measure(p["actual"], o["unit"]),
+                        format_target(p["target"], o["unit"], o["is_higher_better"]),
+                    ),
+                    Cell(STATUS_WORDS[CHART_RATINGS[p["status"]]], tag=CHART_RATINGS[p["status"]]),
+                )
+                for p in points
+            ] or [(*_cells(o["objective_name"], MISSING, MISSING, _target(o)), Cell("no history"))]
+            continue
         caption = f"target {_target(o)}"
         if latest := o["latest"]:
             caption += (
                 f" · latest {format_measure(latest['actual'], o['unit'])} "
                 f"({STATUS_WORDS[latest['rating']]})"
             )
-        svg = None
-        if points := history.get(o["objective_id"], []):
-            warnings = {key: bool(cell and cell["is_warning"]) for key, cell in o["cells"].items()}
-            geometry = trend_chart(chart_points(points, warnings), o["unit"], o["objective_name"])
-            svg = trend_chart_svg(geometry)
+        geometry = trend_chart(points, o["unit"], o["objective_name"])
         charts.append(
             TrendChart(
                 name=o["objective_name"],
-                svg=svg,
+                svg=trend_chart_svg(geometry),
                 alt=f"trend of {o['objective_name']} against its target",
                 caption=caption,
             )
         )
     periods = max((len(h) for h in history.values()), default=0)
     return Trends(
-        heading=f"Trends over the last {periods} periods",
+        heading=f"Trends over the last {_count(periods, 'period')}",
         legend=(
             LegendItem("actual", "actual", LINE_COLOURS["actual"]),
             LegendItem(
@@ -453,17 +606,34 @@ def _trends(context: dict[str, Any]) -> Trends:
             # a chart's dots: the scorecard's words for its colours
             *(
                 LegendItem(status, STATUS_WORDS[rating], STATUS_COLOURS[status])
-                for status, rating in (
-                    ("met", "green"),
-                    ("warning", "amber"),
-                    ("breached", "red"),
-                    ("insufficient_data", "grey"),
-                )
+                for status, rating in CHART_RATINGS.items()
             ),
         ),
         charts=tuple(charts),
-        no_history="no history",
+        table_lead=f"Fewer than {MIN_CHART_POINTS} periods of history: the figures, not a chart.",
+        table=Table(
+            "history",
+            (
+                Column("Objective"),
+                Column("Period"),
+                Column("Actual", "num"),
+                Column("Target", "num"),
+                Column("Rating"),
+            ),
+            tuple(rows),
+        ),
     )
+
+
+TICKET_TIMES = ("elapsed_seconds", "allowed_seconds", "overrun_seconds", "paused_seconds")
+
+
+def _ticket_time(ticket: dict[str, Any], field: str) -> Cell:
+    # time on a business clock in business hours, the unit under the figure: "13d 23h" would
+    # read as calendar days
+    if ticket["clock"] == "business":
+        return Cell(format_business_hours(ticket[field]), detail=BUSINESS_HOURS)
+    return Cell(format_duration(ticket[field]))
 
 
 def _driver(driver: dict[str, Any]) -> Driver:
@@ -504,15 +674,9 @@ def _driver(driver: dict[str, Any]) -> Driver:
             tuple(
                 (
                     Cell(code=t["ticket_id"]),
-                    *_cells(
-                        t["priority"],
-                        format_utc(t["created_at"]),
-                        format_duration(t["elapsed_seconds"]),
-                        format_duration(t["allowed_seconds"]),
-                        format_duration(t["overrun_seconds"]),
-                        format_duration(t["paused_seconds"]),
-                        t["clock"],
-                    ),
+                    *_cells(t["priority"], format_utc(t["created_at"])),
+                    *(_ticket_time(t, field) for field in TICKET_TIMES),
+                    Cell(t["clock"]),
                 )
                 for t in driver["tickets"]
             ),
@@ -532,7 +696,7 @@ def _drivers(context: dict[str, Any]) -> Drivers:
     return Drivers(
         heading="What drove the breaches",
         items=tuple(_driver(d) for d in context["drivers"]),
-        empty="No objective was breached in this review window.",
+        empty=NO_BREACHES,
         maintenance_heading="Maintenance windows",
         maintenance=Table(
             "maintenance",
@@ -640,6 +804,7 @@ def _credits(context: dict[str, Any]) -> Credits:
                 Column("Required", "num"),
                 Column("Window (periods)", "num"),
                 Column("Termination right"),
+                Column("Deadline to exercise it"),
             ),
             tuple(
                 (
@@ -652,10 +817,13 @@ def _credits(context: dict[str, Any]) -> Credits:
                     Cell("yes: the customer may terminate", tag="red")
                     if c["has_termination_right"]
                     else Cell("no"),
+                    Cell(str(c.get("exercise_by") or DEADLINE_NOT_SET))
+                    if c["has_termination_right"]
+                    else Cell(MISSING),
                 )
                 for c in context["chronic"]
             ),
-            empty="The agreement has no chronic-breach clause.",
+            empty=NO_CHRONIC_CLAUSE,
         ),
     )
 
@@ -711,23 +879,26 @@ def _quality(context: dict[str, Any]) -> Quality:
 
 
 def _actions(context: dict[str, Any]) -> Actions:
+    as_of = context["review_last_day"]
+    rows = []
+    for a in context["action_items"]:
+        status = f"{a['status'].replace('_', ' ')} (carried forward)"
+        rows.append(
+            (
+                Cell(a["description"], detail=f"raised {a['raised_on']}" if a["raised_on"] else ""),
+                Cell(a["owner"] or MISSING),
+                Cell(_text(a["target_date"] or None)),
+                Cell(f"overdue · {status}", tag="red") if _is_overdue(a, as_of) else Cell(status),
+            )
+        )
     return Actions(
         heading="Action items",
+        note=f"Overdue: open or in progress with a target date before {as_of}, "
+        "the review's last day.",
         table=Table(
             "actions",
             (Column("Action"), Column("Owner"), Column("Target date"), Column("Status")),
-            tuple(
-                (
-                    Cell(
-                        a["description"],
-                        detail=f"raised {a['raised_on']}" if a["raised_on"] else "",
-                    ),
-                    Cell(a["owner"] or MISSING),
-                    Cell(_text(a["target_date"] or None)),
-                    Cell(f"{a['status'].replace('_', ' ')} (carried forward)"),
-                )
-                for a in context["action_items"]
-            ),
+            tuple(rows),
             blank_rows=context["empty_action_rows"],
         ),
     )

@@ -348,12 +348,12 @@ def test_page_one_of_the_acme_pack_opens_with_the_summary(packs):  # type: ignor
     assert summary.index("Circulated for review") > summary.index("Overdue action items")
     summary = summary[: summary.index("Circulated for review")]
     # pipeline_data.py: P1 first response in March 1 of 2 tickets in time = 50 % against 95 %
-    # (the objective row carries no allowance yet, so its terms name none); 600.00 EUR payable
+    # within the agreement's 30 minutes; 600.00 EUR payable
     # (12,000.00 x 5 %); one breach in the window, below the 3 in 6 periods of the chronic rule;
     # the one open action item is due 2026-04-30, after the review's last day 2026-03-31
     for expected in (
         "Overall rating breached",
-        "Breaches P1 first response, 95 % of tickets: 50 % in 2026-03",
+        "Breaches P1 first response within 30 min, 95 % of tickets: 50 % in 2026-03",
         "Credits payable 600.00 EUR",
         "Termination rights none arisen",
         "Overdue action items none",

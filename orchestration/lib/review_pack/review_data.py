@@ -208,6 +208,7 @@ def _scorecard(scores: list[dict], keys: list[str]) -> list[dict]:
         entry.update(
             target=row["target"], objective_name=row["objective_name"],
             service_id=row["service_id"], priority=row["priority"],
+            within_seconds=row["within_seconds"], clock=row["clock"],
         )  # fmt: skip
         entry["cells"][row["period_key"]] = row
         if row["status"] == "breached":

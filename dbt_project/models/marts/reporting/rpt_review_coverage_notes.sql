@@ -10,7 +10,7 @@ scores as (
 
 final as (
 
-    select * from scores
+    select * exclude (within_seconds, clock) from scores
     where status = 'insufficient_data' or coverage_pct < 100
 
 )

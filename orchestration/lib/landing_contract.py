@@ -475,9 +475,12 @@ LINEAGE_COLUMNS = (
 # delivered (text), then the line itself when it could not be split into columns
 QUARANTINE_LEAD_COLUMNS = (
     *LINEAGE_COLUMNS,
-    Column("reason_code", "varchar", description="Why the row is set aside: one of REASON_CODES."),
+    Column(
+        "reason_code", "varchar",
+        description="Why the row is set aside: a reason code of docs/data_quality.md.",
+    ),
     Column("reason", "varchar", description="The same in plain words, naming the column."),
-)
+)  # fmt: skip
 RAW_LINE = Column(
     "raw_line", "varchar", required=False,
     description="The CSV line or JSON record as delivered when it could not be split into "

@@ -152,6 +152,8 @@ class LandingSource:
     # the timestamps that may not be later than the load (None: every timestamp column)
     future: tuple[str, ...] | None = None
     references: tuple[Reference, ...] = field(default=())
+    # the objective kinds computed from this source: a source no objective reads is optional
+    objective_kinds: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -340,6 +342,7 @@ PROBES = LandingSource(
             f"{_present('latency_ms')} and coalesce(v_latency_ms < 0, true)",
         ),
     ),
+    objective_kinds=("availability", "latency_p95"),
 )  # fmt: skip
 
 TICKETS = LandingSource(
@@ -403,6 +406,7 @@ TICKETS = LandingSource(
             "agreement_id", "select agreement_id from definitions.agreements", "unknown_agreement"
         ),
     ),
+    objective_kinds=("first_response", "resolution", "csat"),
 )  # fmt: skip
 
 TICKET_EVENTS = LandingSource(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from orchestration.lib.landing.sql import quote
+from orchestration.lib.landing.sql import one, quote
 from orchestration.lib.landing_contract import CONFLICT_REASON, DUPLICATE_REASON, LandingSource
 
 if TYPE_CHECKING:
@@ -47,15 +47,16 @@ def classify_duplicates(
     # Other files' loaded rows can only match a candidate if each of their key values lies in
     # the range of the candidates' values (or is null where a candidate's is): literal bounds
     # let DuckDB skip row groups of a table that grows all year by their zone maps.
-    bounds = connection.execute(
+    bounds = one(
+        connection,
         "select "
         + ", ".join(
             # as text: a valid timestamp may lie outside Python's datetime (year 0)
             f"min(v_{k})::varchar, max(v_{k})::varchar, count(*) filter (where v_{k} is null) > 0"
             for k in source.key
         )
-        + f", count(*) from ({candidates})"
-    ).fetchone()
+        + f", count(*) from ({candidates})",
+    )
     if not bounds[-1]:
         return
     loaded_filter = f"source_file <> {quote(file_label)}"
@@ -90,7 +91,7 @@ def classify_duplicates(
         where key_hash = previous_hash
         """
     )
-    if not connection.execute("select count(*) from suspects").fetchone()[0]:
+    if not one(connection, "select count(*) from suspects")[0]:
         return
     key = ", ".join(f"v_{k}" for k in source.key)
     content = "row(" + ", ".join(f"v_{c}" for c in source.column_names) + ")"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from orchestration.lib.landing.sql import one
 from orchestration.lib.landing_contract import LANDING_FILES_COLUMNS, LandingSource
 
 
@@ -85,11 +86,12 @@ def record_reference(
 def unchanged(
     connection: duckdb.DuckDBPyConnection, source: LandingSource, label: str
 ) -> FileReport:
-    read, loaded, quarantined, status, message = connection.execute(
+    read, loaded, quarantined, status, message = one(
+        connection,
         "select rows_read, rows_loaded, rows_quarantined, status, message from raw.landing_files "
         "where source = ? and file_path = ?",
         [source.name, label],
-    ).fetchone()
+    )
     note = (
         "same content as already loaded" if status != "rejected" else f"still rejected: {message}"
     )

@@ -20,7 +20,7 @@ import duckdb
 
 from orchestration.lib.landing.files import FileRejected, file_format, newline_count, read_header
 from orchestration.lib.landing.rules import check
-from orchestration.lib.landing.sql import insertion_order, quote
+from orchestration.lib.landing.sql import insertion_order, one, quote
 from orchestration.lib.landing_contract import LandingSource
 
 # a unit separator never occurs unescaped in valid JSON, so splitting on it keeps each line whole
@@ -126,9 +126,9 @@ def _read_csv(
         from landing_reject_errors group by line
         """
     )
-    accepted, rejected = connection.execute(
-        "select (select count(*) from checked), (select count(*) from csv_rejects)"
-    ).fetchone()
+    accepted, rejected = one(
+        connection, "select (select count(*) from checked), (select count(*) from csv_rejects)"
+    )
     if accepted + rejected == 0:
         raise FileRejected("header only: the file has no data rows")
     physical_lines = newlines + (0 if ends_with_newline else 1)
@@ -184,7 +184,7 @@ def _read_jsonl(
         "select rowid + 1 as source_row, * from json_lines"
     )
     connection.execute("delete from json_records where nullif(trim(text), '') is null")
-    if not connection.execute("select count(*) from json_records").fetchone()[0]:
+    if not one(connection, "select count(*) from json_records")[0]:
         raise FileRejected("empty file: no records")
     present = connection.execute(
         "select distinct unnest(json_keys(record)) as name from json_records "
@@ -234,7 +234,7 @@ def _read_parquet(
         f"from read_parquet({quote(str(path))}, file_row_number = true))"
     )
     check(connection, source, relation, load_time, carried=("source_row",))
-    if not connection.execute("select count(*) from checked").fetchone()[0]:
+    if not one(connection, "select count(*) from checked")[0]:
         raise FileRejected("no rows: the Parquet file is empty")
     numbered = f"(select source_row as row_index, * from {relation})"
     return Landed(notes, "source_row", "source_row", numbered)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from orchestration.lib.landing.sql import quote, timestamp_literal
+from orchestration.lib.landing.sql import one, quote, timestamp_literal
 from orchestration.lib.landing_contract import LandingSource
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def _near(
     """
     if bounded is None or source.column(column).sql_type != "varchar":
         return query
-    low, high = connection.execute(f"select min({column}), max({column}) from {bounded}").fetchone()
+    low, high = one(connection, f"select min({column}), max({column}) from {bounded}")
     if low is None:
         return query
     return (

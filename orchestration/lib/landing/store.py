@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from orchestration.lib.landing.readers import Landed
-from orchestration.lib.landing.sql import insertion_order, quote
+from orchestration.lib.landing.sql import insertion_order, one, quote
 from orchestration.lib.landing_contract import (
     LANDING_FILES,
     LANDING_FILES_COLUMNS,
@@ -50,20 +50,21 @@ def write_rows(
     label = quote(file_label)
     columns = ", ".join(source.column_names)
     typed = ", ".join(f"v_{c}" for c in source.column_names)
-    has_keyed = connection.execute("select count(*) from keyed").fetchone()[0] > 0
+    has_keyed = one(connection, "select count(*) from keyed")[0] > 0
     unkeyed = " and source_row not in (select source_row from keyed)" if has_keyed else ""
     # row order in raw is not part of the contract (readers order by source_file, source_row),
     # so the big insert may write in any order, which DuckDB does faster in parallel
     unkeyed_clean = unkeyed.replace("source_row not in", f"{landed.position} not in")
     with insertion_order(connection, preserve=False):
-        (loaded,) = connection.execute(
+        (loaded,) = one(
+            connection,
             f"""
             insert into raw.{source.name}
             select {typed}, {label}, {landed.position} from checked where is_clean{unkeyed_clean}
             union all
             select {typed}, {label}, source_row from slow where reason_code is null{unkeyed}
-            """
-        ).fetchone()
+            """,
+        )
     # every quarantined row with its text as delivered: the slow path kept it; a clean row found
     # to be a duplicate is read again from the file by its index
     recovered = ""
@@ -83,16 +84,17 @@ def write_rows(
                 {", ".join(f"slow.{c}" for c in source.column_names)}, slow.raw_line
             from keyed join slow using (source_row)
         """
-    (quarantined,) = connection.execute(
+    (quarantined,) = one(
+        connection,
         f"""
         insert into quarantine.{source.name}
         select {label}, source_row, reason_code, reason, {columns}, raw_line
         from slow where reason_code is not null
         {recovered}
-        """
-    ).fetchone()
+        """,
+    )
     malformed = f"(select count(*) from {landed.malformed})" if landed.malformed else "0"
-    (read,) = connection.execute(f"select (select count(*) from checked) + {malformed}").fetchone()
+    (read,) = one(connection, f"select (select count(*) from checked) + {malformed}")
     reasons = dict(
         connection.execute(
             "select reason_code, count(*) from ("

@@ -12,17 +12,12 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.landing_contract import SOURCES
 from orchestration.lib.settings import PROJECT_ROOT, RunPaths
 
 EXAMPLE_DEFINITIONS = PROJECT_ROOT / "sla_definitions"
-LANDING_HEADERS = {
-    "probes": "service_id,checked_at,ok,latency_ms,location",
-    "tickets": (
-        "ticket_id,agreement_id,priority,created_at,first_response_at,resolved_at,csat_score"
-    ),
-    "ticket_events": "ticket_id,status,changed_at",
-    "maintenance": "service_id,starts_at,ends_at,announced_at",
-}
+# a CSV header per landing source: the contract's columns in order
+LANDING_HEADERS = {name: ",".join(source.column_names) for name, source in SOURCES.items()}
 
 
 def write_landing(landing: Path, files: dict[str, str]) -> None:

@@ -10,12 +10,33 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from orchestration.generate import CONTRACT, DIRTY_KINDS, GenerationSummary, generate_dataset
+from orchestration.generate import DIRTY_KINDS, GenerationSummary, generate_dataset
 from orchestration.lib.agreements import load_catalog
+from orchestration.lib.landing_contract import SOURCES
 
 REPO = Path(__file__).resolve().parents[1]
 OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
 ISO = "%Y-%m-%dT%H:%M:%S%:z"
+# the landing contract's file columns, in order, stated by hand (docs/landing.md)
+FILE_COLUMNS = {
+    "probes": ["service_id", "checked_at", "ok", "latency_ms", "location"],
+    "tickets": [
+        "ticket_id", "agreement_id", "priority", "created_at", "first_response_at",
+        "resolved_at", "csat_score",
+    ],
+    "ticket_events": ["ticket_id", "status", "changed_at"],
+    "maintenance": ["service_id", "starts_at", "ends_at", "announced_at"],
+}  # fmt: skip
+# in Parquet and JSON Lines only the measurements are numbers: every other value is text, so a
+# dirty value (``maybe``, ``31/01/2026 14:05``) survives in every format as it does in CSV
+NUMBERS = {"latency_ms": pl.Float64, "csat_score": pl.Int64}
+
+
+def _file_schema(source: str) -> dict[str, type[pl.DataType]]:
+    """The columns the landing contract gives a file of ``source``, with their file types."""
+    return {name: NUMBERS.get(name, pl.String) for name in SOURCES[source].column_names}
+
+
 TIMES = {
     "probes": ["checked_at"],
     "tickets": ["created_at", "first_response_at", "resolved_at"],
@@ -92,7 +113,7 @@ def test_same_seed_gives_identical_bytes(runs: dict[str, GenerationSummary]) -> 
 def test_another_seed_gives_other_data(runs: dict[str, GenerationSummary]) -> None:
     first, other = _tree(runs["a"].out), _tree(runs["c"].out)
     assert set(other) - set(first) == set()
-    for source in CONTRACT:
+    for source in SOURCES:
         name = f"landing/{source}/{source}-2026-03.csv"
         assert first[name] != other[name], name
     # the shipped agreements are copied, whatever the seed
@@ -180,29 +201,39 @@ def test_project_definitions_validate() -> None:
 # --- the landing contract -----------------------------------------------------------------------
 
 
+def test_the_stated_columns_are_the_landing_contract() -> None:
+    assert {name: source.column_names for name, source in SOURCES.items()} == FILE_COLUMNS
+
+
 def test_files_have_the_contract_columns_in_order(run: GenerationSummary) -> None:
-    assert len(run.landing_files) == len(CONTRACT) * 2 * 3
+    # 4 sources x 2 months x 3 formats
+    assert len(run.landing_files) == 24
     for path in run.landing_files:
         source = path.parent.name
         assert re.fullmatch(rf"{source}-2026-0[34]\.(csv|parquet|jsonl)", path.name)
-        expected = list(CONTRACT[source])
+        expected = SOURCES[source].column_names
         if path.suffix == ".csv":
             raw = path.read_bytes()
             assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw
             assert raw.split(b"\n", 1)[0].decode() == ",".join(expected)
         elif path.suffix == ".parquet":
-            assert pl.read_parquet_schema(path) == dict(CONTRACT[source].items())
+            assert pl.read_parquet_schema(path) == _file_schema(source)
         else:
             assert list(json.loads(path.open(encoding="utf-8").readline())) == expected
+    header = (run.out / "landing" / "tickets" / "tickets-2026-03.csv").open().readline()
+    assert header == (
+        "ticket_id,agreement_id,priority,created_at,first_response_at,resolved_at,csat_score\n"
+    )
 
 
 def test_every_format_holds_the_same_rows(run: GenerationSummary) -> None:
-    for source in CONTRACT:
+    for source in SOURCES:
         path = run.out / "landing" / source / f"{source}-2026-04"
         text = pl.read_csv(path.with_suffix(".csv"), infer_schema=False)
-        as_text = [pl.col(c).cast(pl.String) for c in CONTRACT[source]]
+        schema = _file_schema(source)
+        as_text = [pl.col(c).cast(pl.String) for c in schema]
         parquet = pl.read_parquet(path.with_suffix(".parquet")).select(as_text)
-        jsonl = pl.read_ndjson(path.with_suffix(".jsonl"), schema=CONTRACT[source]).select(as_text)
+        jsonl = pl.read_ndjson(path.with_suffix(".jsonl"), schema=schema).select(as_text)
         for other in (parquet, jsonl):
             # numbers print alike once read back (CSV keeps 123.0 as text)
             assert other.height == text.height
@@ -274,6 +305,13 @@ def _problems(
     )
 
 
+def test_dirty_kinds_are_quarantine_reasons_of_their_source() -> None:
+    # each injected mistake is named after the reason the loader gives it
+    for source, kinds in DIRTY_KINDS.items():
+        assert set(kinds) <= set(SOURCES[source].reason_codes), source
+    assert set(DIRTY_KINDS["probes"]) == {"missing_id", "unparseable_timestamp", "invalid_boolean"}
+
+
 def test_every_dirty_kind_is_injected_and_detectable(run: GenerationSummary) -> None:
     agreements = set(run.agreements)
     tickets = _csv(run, "tickets")
@@ -293,7 +331,7 @@ def test_every_dirty_kind_is_injected_and_detectable(run: GenerationSummary) -> 
 
     clean = tickets.filter(pl.col("kind").is_null())
     copies = tickets.filter(pl.col("kind").is_in(["duplicate_row", "conflicting_duplicate"]))
-    columns = list(CONTRACT["tickets"])
+    columns = FILE_COLUMNS["tickets"]
     exact = copies.filter(pl.col("kind") == "duplicate_row")
     originals = exact.select(*columns, "month", dirty_row=pl.col("row").cast(pl.Int64)).join(
         clean.select(*columns, "month", row=pl.col("row").cast(pl.Int64)),
@@ -317,7 +355,7 @@ def test_every_dirty_kind_is_injected_and_detectable(run: GenerationSummary) -> 
 def test_dirty_share_scales_and_can_be_switched_off(tmp_path: Path) -> None:
     small = dict(agreements=1, months=1, seed=2, probe_interval_seconds=300)
     none = generate_dataset(tmp_path / "none", dirty_share=0, **small)  # type: ignore[arg-type]
-    assert none.dirty_rows == dict.fromkeys(CONTRACT, 0)
+    assert none.dirty_rows == dict.fromkeys(SOURCES, 0)
     five = generate_dataset(tmp_path / "five", dirty_share=0.05, **small)  # type: ignore[arg-type]
     probes = five.clean_rows["probes"]
     assert five.dirty_rows["probes"] == round(0.05 * probes)

@@ -1,4 +1,8 @@
-"""What every generator module shares: the landing contract, months, seeds and ISO formatting."""
+"""What every generator module shares: the landing sources, months, seeds and ISO formatting.
+
+The columns of the files come from the landing contract (``orchestration/lib/landing_contract.py``);
+see ``writer.file_schema``.
+"""
 
 from __future__ import annotations
 
@@ -10,43 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-# The landing contract: file columns, in this order, for every format. Timestamps, `ok` and
-# the ids are text in every format (not only CSV) so that a dirty value such as `maybe` or
-# `31/01/2026 14:05` survives in parquet and JSON lines exactly as it does in CSV; the loader
-# parses and quarantines. Only the two measurements are numbers.
-CONTRACT: dict[str, dict[str, type[pl.DataType]]] = {
-    "probes": {
-        "service_id": pl.String,
-        "checked_at": pl.String,
-        "ok": pl.String,
-        "latency_ms": pl.Float64,
-        "location": pl.String,
-    },
-    "tickets": {
-        "ticket_id": pl.String,
-        "agreement_id": pl.String,
-        "priority": pl.String,
-        "created_at": pl.String,
-        "first_response_at": pl.String,
-        "resolved_at": pl.String,
-        "csat_score": pl.Int64,
-    },
-    "ticket_events": {
-        "ticket_id": pl.String,
-        "status": pl.String,
-        "changed_at": pl.String,
-    },
-    "maintenance": {
-        "service_id": pl.String,
-        "starts_at": pl.String,
-        "ends_at": pl.String,
-        "announced_at": pl.String,
-    },
-}
-SOURCES: tuple[str, ...] = tuple(CONTRACT)
+from orchestration.lib.landing_contract import PRIORITIES as PRIORITIES
+from orchestration.lib.landing_contract import SOURCES as LANDING_SOURCES
+
 FORMATS: tuple[str, ...] = ("csv", "parquet", "jsonl")
-PRIORITIES: tuple[str, ...] = ("P1", "P2", "P3", "P4")
-STATUSES: tuple[str, ...] = ("new", "in_progress", "pending_customer", "resolved", "closed")
+# the landing sources in the contract's order (the order their random streams are keyed by)
+SOURCES: tuple[str, ...] = tuple(LANDING_SOURCES)
 
 # chrono's `%:z` writes the offset with a colon (+01:00), which ISO 8601 and DuckDB both read
 ISO = "%Y-%m-%dT%H:%M:%S%:z"

@@ -12,9 +12,24 @@ from pathlib import Path
 
 import polars as pl
 
-from orchestration.generate.common import CONTRACT, FORMATS, SOURCES
+from orchestration.generate.common import FORMATS, SOURCES
+from orchestration.lib.landing_contract import SOURCES as LANDING_SOURCES
+from orchestration.lib.landing_contract import Column
 
 EXTENSIONS = {"csv": "csv", "parquet": "parquet", "jsonl": "jsonl"}
+
+
+def file_dtype(column: Column) -> type[pl.DataType]:
+    """The type a landing file holds a contract column in. Timestamps, ``ok`` and the ids are
+    text in every format (not only CSV) so that a dirty value such as ``maybe`` or
+    ``31/01/2026 14:05`` survives in Parquet and JSON Lines exactly as it does in CSV; the loader
+    parses and quarantines. Only the measurements are numbers."""
+    return {"double": pl.Float64, "integer": pl.Int64}.get(column.sql_type, pl.String)
+
+
+def file_schema(source: str) -> dict[str, type[pl.DataType]]:
+    """The columns of a landing file of ``source``, in the contract's order, with their types."""
+    return {c.name: file_dtype(c) for c in LANDING_SOURCES[source].columns}
 
 
 def landing_path(landing: Path, source: str, label: str, fmt: str) -> Path:
@@ -39,7 +54,7 @@ def write_landing(
     frame: pl.DataFrame, landing: Path, source: str, label: str, formats: Iterable[str]
 ) -> list[Path]:
     """Write ``frame`` (helper columns are dropped) in every requested format."""
-    columns = CONTRACT[source]
+    columns = file_schema(source)
     frame = frame.select(pl.col(name).cast(dtype) for name, dtype in columns.items())
     written = []
     for fmt in formats:

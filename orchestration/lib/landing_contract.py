@@ -1,7 +1,14 @@
 """The landing contract: one folder per source, its columns, their types and row rules.
 
-docs/landing.md describes the same contract for the people who deliver the files, and
-docs/data_quality.md lists every reason code a quarantined row can carry.
+This module is the one statement of what a landing file holds: per source its columns (name,
+type, required, description), natural key, event-time column, allowed values, the row rules and
+the quarantine reason codes with their text, and the columns of the tables the loader writes
+(``raw.<source>``, ``quarantine.<source>``, ``raw.landing_files``). The loader, the generator,
+the data-quality checks and the test helpers read it; the dbt sources
+(``dbt_project/models/staging/landing/_landing__sources.yml``) and the tables in
+docs/landing.md and docs/data_quality.md are generated from it by
+``python -m orchestration.lib.landing.contract_files --write`` and a test fails when they drift.
+Adding a column is one edit here plus that command.
 
 Rules are SQL conditions over one landed row. Each column is available three times: as the text
 that arrived (``created_at``), trimmed with empty as null (``t_created_at``) and parsed into its
@@ -20,12 +27,16 @@ rules accept (tests/ingest/test_landing_fast_path.py compares them value by valu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # an ISO 8601 timestamp with a time and an offset. Without the offset 09:00 is a different instant
 # in Berlin and in New York and a clock computed from it would be silently wrong; DuckDB would
 # happily read "2026-01-05" or "2026-01-05 09:00" as UTC, so the shape is checked before the cast.
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
 PRIORITIES = ("P1", "P2", "P3", "P4")
+# the statuses the service desk exports (documentation and the generator; not a rule: an
+# agreement's pause_on names the statuses that stop its clock, and another status is kept)
+TICKET_STATUSES = ("new", "in_progress", "pending_customer", "resolved", "closed")
 # the shapes of a canonical timestamp (``_`` is any one character): a fixed-width date, time and
 # offset, the last one as DuckDB writes a Parquet TIMESTAMPTZ as text. With a digit first (no
 # sign, no space: DuckDB reads "-025-03-01" as a year BC and " 025-03-01" as the year 25), a
@@ -44,6 +55,9 @@ class Column:
     sql_type: str  # the raw table's type: varchar, timestamp (naive UTC), boolean, double, integer
     required: bool = True
     is_id: bool = False
+    description: str = ""
+    # the only values a row may hold (a rule quarantines any other); empty: any value of the type
+    allowed: tuple[str, ...] = ()
 
     @property
     def is_timestamp(self) -> bool:
@@ -107,16 +121,39 @@ class Rule:
         return self.condition if self.on_canonical is None else self.on_canonical
 
 
+class Reference(NamedTuple):
+    """Reference data a row must point to: a row whose ``column`` is not among the values
+    ``query`` returns is quarantined with ``reason_code``."""
+
+    column: str
+    query: str
+    reason_code: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.column} is not known (not in {self.query.split(' from ')[-1]})"
+
+
 @dataclass(frozen=True)
 class LandingSource:
+    """One landing folder and its raw table. The row rules are derived from the columns (missing
+    values, timestamps, allowed values), then the source's own ``checks``, then the future check
+    (on every timestamp, or only on ``future``)."""
+
     name: str
     columns: tuple[Column, ...]
     # the natural key: two rows with the same key are the same fact (duplicate or conflict)
     key: tuple[str, ...]
     event_time: str  # the column that places a row in a period
-    rules: tuple[Rule, ...] = field(default=())
-    # reference data a row must point to: (column, SQL query returning the known values, code)
-    references: tuple[tuple[str, str, str], ...] = field(default=())
+    grain: str  # what one row is, in the deliverer's words
+    description: str  # business meaning and use (the asset's and the dbt source's description)
+    # rules of this source beyond the ones its columns imply; each code one of REASON_CODES
+    checks: tuple[Rule, ...] = field(default=())
+    # the timestamps that may not be later than the load (None: every timestamp column)
+    future: tuple[str, ...] | None = None
+    references: tuple[Reference, ...] = field(default=())
+    # the objective kinds computed from this source: a source no objective reads is optional
+    objective_kinds: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -124,6 +161,24 @@ class LandingSource:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """Every row rule in the order a row meets them: the first one broken is its reason."""
+        return (
+            *_column_rules(self.columns),
+            *(_allowed_rule(c) for c in self.columns if c.allowed),
+            *self.checks,
+            _future_rule(self),
+        )
+
+    @property
+    def reason_codes(self) -> tuple[str, ...]:
+        """Every reason a row of this source can be quarantined with, in REASON_CODES order."""
+        own = {rule.reason_code for rule in self.rules}
+        own |= {reference.reason_code for reference in self.references}
+        own |= {reason.code for reason in REASON_CODES if reason.every_source}
+        return tuple(reason.code for reason in REASON_CODES if reason.code in own)
 
 
 def _present(column: str) -> str:
@@ -164,58 +219,170 @@ def _column_rules(columns: tuple[Column, ...]) -> tuple[Rule, ...]:
     return missing + unparseable + offsetless
 
 
-def _future_rule(columns: tuple[Column, ...]) -> Rule:
-    checks = " or ".join(f"v_{c.name} > :load_time" for c in columns if c.is_timestamp)
+def _allowed_rule(column: Column) -> Rule:
+    listed = ", ".join(repr(value) for value in column.allowed)
     return Rule(
-        "future_timestamp", "a timestamp is later than the time the file was loaded", checks
+        f"unknown_{column.name}",
+        f"{column.name} is not one of {', '.join(column.allowed)}",
+        f"coalesce(t_{column.name}, '') not in ({listed})",
     )
 
 
-PROBE_COLUMNS = (
-    Column("service_id", "varchar", is_id=True),
-    Column("checked_at", "timestamp"),
-    Column("ok", "boolean"),
-    Column("latency_ms", "double", required=False),
-    Column("location", "varchar", required=False),
+def _future_rule(source: LandingSource) -> Rule:
+    if source.future is None:
+        columns = [c.name for c in source.columns if c.is_timestamp]
+        what = "a timestamp is"
+    else:
+        columns = list(source.future)
+        what = f"{' or '.join(columns)} is"
+    checks = " or ".join(f"v_{name} > :load_time" for name in columns)
+    return Rule("future_timestamp", f"{what} later than the time the file was loaded", checks)
+
+
+@dataclass(frozen=True)
+class ReasonCode:
+    """A quarantine reason code: ``meaning`` completes "the row ..." (docs/data_quality.md);
+    the ``reason`` column of a quarantined row says the same in the row's own terms."""
+
+    code: str
+    meaning: str
+    every_source: bool = False  # the loader finds it in any source (not a rule of one source)
+
+
+# In the order a row meets them: a row carries the first reason it breaks. malformed_line comes
+# from the reader, the duplicate verdicts from comparing rows that passed every rule.
+REASON_CODES = (
+    ReasonCode(
+        "malformed_line",
+        "could not be split into the header's columns (too few or too many fields, broken "
+        "quoting) or, in JSON Lines, is not a JSON object",
+        every_source=True,
+    ),
+    ReasonCode("missing_id", "has an empty ID (ticket_id, agreement_id, service_id)"),
+    ReasonCode(
+        "missing_value",
+        "has another required value empty (a required timestamp, ok, priority, status)",
+    ),
+    ReasonCode(
+        "unparseable_timestamp",
+        "has a timestamp that is not a valid ISO 8601 date-time (`05/01/2026`, `2026-02-30T…`)",
+    ),
+    ReasonCode(
+        "timestamp_without_offset", "has a timestamp without a UTC offset; it is not guessed"
+    ),
+    ReasonCode("invalid_boolean", "has `ok` that is not true/false"),
+    ReasonCode("invalid_number", "has `latency_ms` that is not a number ≥ 0"),
+    ReasonCode("unknown_priority", "has a priority other than P1..P4"),
+    ReasonCode("invalid_csat", "has a CSAT score that is not a whole number 1..5"),
+    ReasonCode(
+        "first_response_before_created", "was answered before it was created (compared in UTC)"
+    ),
+    ReasonCode("resolved_before_created", "was resolved before it was created"),
+    ReasonCode("ends_before_start", "is a maintenance window ending before it starts"),
+    ReasonCode(
+        "future_timestamp",
+        "has a timestamp later than the load time (maintenance: `announced_at` only)",
+    ),
+    ReasonCode("unknown_agreement", "names an agreement that is not in `definitions.agreements`"),
+    ReasonCode(
+        "unknown_ticket",
+        "is an event of a ticket that is not in `raw.tickets` (never landed, or quarantined)",
+    ),
+    ReasonCode(
+        "conflicting_duplicate",
+        "shares its key with another row whose content differs: every such row of the file is "
+        "set aside (we cannot know which is right); against a row already loaded from another "
+        "file, the loaded row stays and the new one is set aside",
+        every_source=True,
+    ),
+    ReasonCode(
+        "duplicate_row",
+        "repeats a row identically (same key and content; timestamps compared as instants): the "
+        "first stays, repeats are set aside",
+        every_source=True,
+    ),
 )
+# the ``reason`` text of the verdicts the loader writes itself; a duplicate's reason goes on
+# with the occurrences of its key: "repeats an identical row (row 2, row 5)"
+DUPLICATE_REASON = "repeats an identical row"
+CONFLICT_REASON = "rows with the same key disagree"
+
+
 PROBES = LandingSource(
     name="probes",
-    columns=PROBE_COLUMNS,
+    columns=(
+        Column(
+            "service_id", "varchar", is_id=True,
+            description="The monitored service, as an objective's `service` names it.",
+        ),
+        Column("checked_at", "timestamp", description="When the check ran."),
+        Column(
+            "ok", "boolean",
+            description="Whether the check succeeded: true/false (also t/f, 1/0, yes/no).",
+        ),
+        Column(
+            "latency_ms", "double", required=False,
+            description="Response time in milliseconds (≥ 0); empty when there was none.",
+        ),
+        Column(
+            "location", "varchar", required=False,
+            description="Where the probe ran from (e.g. eu-west); empty for a single probe.",
+        ),
+    ),
     key=("service_id", "checked_at", "location"),
     event_time="checked_at",
-    rules=(
-        *_column_rules(PROBE_COLUMNS),
+    grain="one check of one service from one location",
+    description="Synthetic monitoring results: one row per service, probe location and check "
+    "time, with ok/failed and latency. Availability and latency objectives are computed from it.",
+    checks=(
         Rule("invalid_boolean", "ok is not a boolean (true/false)", "v_ok is null"),
         Rule(
             "invalid_number",
             "latency_ms is not a non-negative number",
             f"{_present('latency_ms')} and coalesce(v_latency_ms < 0, true)",
         ),
-        _future_rule(PROBE_COLUMNS),
     ),
-)
+    objective_kinds=("availability", "latency_p95"),
+)  # fmt: skip
 
-TICKET_COLUMNS = (
-    Column("ticket_id", "varchar", is_id=True),
-    Column("agreement_id", "varchar", is_id=True),
-    Column("priority", "varchar"),
-    Column("created_at", "timestamp"),
-    Column("first_response_at", "timestamp", required=False),
-    Column("resolved_at", "timestamp", required=False),
-    Column("csat_score", "integer", required=False),
-)
 TICKETS = LandingSource(
     name="tickets",
-    columns=TICKET_COLUMNS,
+    columns=(
+        Column(
+            "ticket_id", "varchar", is_id=True,
+            description="The ticket's ID in the service desk; one row per ticket.",
+        ),
+        Column(
+            "agreement_id", "varchar", is_id=True,
+            description="The `id` of an agreement in `sla_definitions/agreements/`.",
+        ),
+        Column(
+            "priority", "varchar", allowed=PRIORITIES,
+            description="The ticket's priority; it selects the objective's target.",
+        ),
+        Column(
+            "created_at", "timestamp",
+            description="When the ticket was opened: the response and resolution clocks start.",
+        ),
+        Column(
+            "first_response_at", "timestamp", required=False,
+            description="The first response to the customer; empty while unanswered.",
+        ),
+        Column(
+            "resolved_at", "timestamp", required=False,
+            description="When the ticket was resolved; empty while it is open.",
+        ),
+        Column(
+            "csat_score", "integer", required=False,
+            description="Customer satisfaction, a whole number 1..5; empty when not rated.",
+        ),
+    ),
     key=("ticket_id",),
     event_time="created_at",
-    rules=(
-        *_column_rules(TICKET_COLUMNS),
-        Rule(
-            "unknown_priority",
-            f"priority is not one of {', '.join(PRIORITIES)}",
-            f"coalesce(t_priority, '') not in ({', '.join(repr(p) for p in PRIORITIES)})",
-        ),
+    grain="one support ticket",
+    description="Support tickets: one row per ticket with priority, agreement, creation, first "
+    "response, resolution and satisfaction score. Response, resolution and CSAT objectives.",
+    checks=(
         Rule(
             "invalid_csat",
             "csat_score is not a whole number from 1 to 5",
@@ -233,56 +400,141 @@ TICKETS = LandingSource(
             "resolved_at is earlier than created_at",
             "v_resolved_at < v_created_at",
         ),
-        _future_rule(TICKET_COLUMNS),
     ),
     references=(
-        (
-            "agreement_id",
-            "select agreement_id from definitions.agreements",
-            "unknown_agreement",
+        Reference(
+            "agreement_id", "select agreement_id from definitions.agreements", "unknown_agreement"
         ),
     ),
-)
+    objective_kinds=("first_response", "resolution", "csat"),
+)  # fmt: skip
 
-TICKET_EVENT_COLUMNS = (
-    Column("ticket_id", "varchar", is_id=True),
-    Column("status", "varchar"),
-    Column("changed_at", "timestamp"),
-)
 TICKET_EVENTS = LandingSource(
     name="ticket_events",
-    columns=TICKET_EVENT_COLUMNS,
+    columns=(
+        Column(
+            "ticket_id", "varchar", is_id=True,
+            description="The ticket whose status changed: a ticket loaded into `raw.tickets`.",
+        ),
+        Column(
+            "status", "varchar",
+            description="The status the ticket moved to (the service desk's own names, e.g. "
+            f"{', '.join(TICKET_STATUSES)}); the statuses in an objective's `pause_on` stop its "
+            "clock.",
+        ),
+        Column("changed_at", "timestamp", description="When the status changed."),
+    ),
     key=("ticket_id", "changed_at", "status"),
     event_time="changed_at",
-    rules=(*_column_rules(TICKET_EVENT_COLUMNS), _future_rule(TICKET_EVENT_COLUMNS)),
+    grain="one status change of a ticket",
+    description="Ticket status history: one row per status change; statuses named in an "
+    "objective's pause_on stop its clock (e.g. pending_customer).",
     # an event of a ticket that is not loaded (never landed, or quarantined) cannot pause a clock
-    references=(("ticket_id", "select ticket_id from raw.tickets", "unknown_ticket"),),
-)
+    references=(Reference("ticket_id", "select ticket_id from raw.tickets", "unknown_ticket"),),
+)  # fmt: skip
 
-MAINTENANCE_COLUMNS = (
-    Column("service_id", "varchar", is_id=True),
-    Column("starts_at", "timestamp"),
-    Column("ends_at", "timestamp"),
-    Column("announced_at", "timestamp"),
-)
 MAINTENANCE = LandingSource(
     name="maintenance",
-    columns=MAINTENANCE_COLUMNS,
-    key=("service_id", "starts_at"),
-    event_time="starts_at",
-    rules=(
-        *_column_rules(MAINTENANCE_COLUMNS),
-        Rule("ends_before_start", "ends_at is earlier than starts_at", "v_ends_at < v_starts_at"),
-        # a window is announced ahead of time; the announcement itself cannot be in the future,
-        # but the window may be (planned maintenance), so only announced_at is held to the clock
-        Rule(
-            "future_timestamp",
-            "announced_at is later than the time the file was loaded",
-            "v_announced_at > :load_time",
+    columns=(
+        Column(
+            "service_id", "varchar", is_id=True,
+            description="The service under maintenance, as an objective's `service` names it.",
+        ),
+        Column("starts_at", "timestamp", description="When the window starts."),
+        Column("ends_at", "timestamp", description="When the window ends."),
+        Column(
+            "announced_at", "timestamp",
+            description="When the window was announced: the agreed notice is counted from it.",
         ),
     ),
-)
+    key=("service_id", "starts_at"),
+    event_time="starts_at",
+    grain="one planned maintenance window",
+    description="Planned maintenance windows per service with their announcement time; windows "
+    "announced at least the agreed notice ahead are excluded from agreed service time.",
+    checks=(
+        Rule("ends_before_start", "ends_at is earlier than starts_at", "v_ends_at < v_starts_at"),
+    ),
+    # a window is announced ahead of time; the announcement itself cannot be in the future,
+    # but the window may be (planned maintenance), so only announced_at is held to the clock
+    future=("announced_at",),
+)  # fmt: skip
 
 SOURCES: dict[str, LandingSource] = {
     s.name: s for s in (PROBES, TICKETS, TICKET_EVENTS, MAINTENANCE)
 }
+
+
+# --- the tables the loader writes ---------------------------------------------------------------
+# raw.<source>: the typed columns, then where the row came from
+LINEAGE_COLUMNS = (
+    Column("source_file", "varchar", description="The file the row came from: `<source>/<file>`."),
+    Column(
+        "source_row", "bigint",
+        description="CSV and JSON Lines: the line number (a CSV's header is line 1); Parquet: "
+        "the 1-based row index.",
+    ),
+)  # fmt: skip
+# quarantine.<source>: where the row came from and why it is set aside, then its columns as
+# delivered (text), then the line itself when it could not be split into columns
+QUARANTINE_LEAD_COLUMNS = (
+    *LINEAGE_COLUMNS,
+    Column(
+        "reason_code", "varchar",
+        description="Why the row is set aside: a reason code of docs/data_quality.md.",
+    ),
+    Column("reason", "varchar", description="The same in plain words, naming the column."),
+)  # fmt: skip
+RAW_LINE = Column(
+    "raw_line", "varchar", required=False,
+    description="The CSV line or JSON record as delivered when it could not be split into "
+    "columns (`malformed_line`); empty otherwise.",
+)  # fmt: skip
+# raw.landing_files: one row per landing file, what its last load did
+LANDING_FILES = "landing_files"
+LANDING_FILES_KEY = ("source", "file_path")
+LANDING_FILES_COLUMNS = (
+    Column("source", "varchar", description="The landing source (folder)."),
+    Column("file_path", "varchar", description="The file: `<source>/<file name>`."),
+    Column("sha256", "varchar", description="The SHA-256 of the file's bytes as last loaded."),
+    Column(
+        "status", "varchar",
+        description="What its last load did: loaded, replaced, reloaded or rejected.",
+    ),
+    Column("rows_read", "bigint", description="Rows read; always rows_loaded + rows_quarantined."),
+    Column("rows_loaded", "bigint", description="Rows loaded into `raw.<source>`."),
+    Column("rows_quarantined", "bigint", description="Rows set aside in `quarantine.<source>`."),
+    Column(
+        "message", "varchar",
+        description="Why the file was rejected, or notes (ignored columns, a byte order mark).",
+    ),
+    Column("loaded_at", "timestamp", description="When the file was last loaded (UTC)."),
+    Column("file_format", "varchar", description="csv, jsonl or parquet."),
+    Column(
+        "reference_sha256", "varchar",
+        description="A fingerprint of the reference data its rows were checked against (the "
+        "agreements, the loaded tickets): a change reloads the file.",
+    ),
+)  # fmt: skip
+
+
+def raw_columns(source: LandingSource) -> tuple[Column, ...]:
+    return (*source.columns, *LINEAGE_COLUMNS)
+
+
+def quarantine_columns(source: LandingSource) -> tuple[Column, ...]:
+    as_text = tuple(
+        Column(c.name, "varchar", required=False, description=f"As delivered. {c.description}")
+        for c in source.columns
+    )
+    return (*QUARANTINE_LEAD_COLUMNS, *as_text, RAW_LINE)
+
+
+def create_table_sql(
+    table: str, columns: tuple[Column, ...], primary_key: tuple[str, ...] = ()
+) -> str:
+    """``create table if not exists`` for ``table`` (``schema.name``) with ``columns``."""
+    listed = [f"{c.name} {c.sql_type}" for c in columns]
+    if primary_key:
+        listed.append(f"primary key ({', '.join(primary_key)})")
+    return f"create table if not exists {table} ({', '.join(listed)})"

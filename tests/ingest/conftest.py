@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.landing.load import FileReport, ingest_folder
+from orchestration.lib.landing import FileReport, ingest_folder
 from orchestration.lib.landing_contract import SOURCES
 
 # the loads in these tests happen "at" this instant: later timestamps are in the future

@@ -14,7 +14,7 @@ import pytest
 
 from orchestration.defs.ingest.checks import CHECKS, run_check
 from orchestration.lib import warehouse
-from orchestration.lib.landing_contract import PROBES
+from orchestration.lib.landing_contract import PROBES, create_table_sql, raw_columns
 from orchestration.lib.quality.expectations import Validation
 from orchestration.lib.quality.projections import Scan
 
@@ -43,13 +43,11 @@ class Probes:
         if not self.written:
             with warehouse.connect(self.path) as connection:
                 connection.execute("create schema raw")
-                connection.execute(
-                    "create table raw.probes (service_id varchar, checked_at timestamp, "
-                    "ok boolean, latency_ms double, location varchar, source_file varchar, "
-                    "source_row bigint)"
-                )
+                # the table the loader creates, from the landing contract
+                connection.execute(create_table_sql("raw.probes", raw_columns(PROBES)))
                 connection.executemany(
-                    "insert into raw.probes values (?, ?, true, 100, ?, 'probes/p.csv', ?)",
+                    "insert into raw.probes (service_id, checked_at, ok, latency_ms, location, "
+                    "source_file, source_row) values (?, ?, true, 100, ?, 'probes/p.csv', ?)",
                     [(s, t, loc, i + 2) for i, (s, t, loc) in enumerate(self.rows)],
                 )
             self.written = True

@@ -380,7 +380,7 @@ def test_timestamps_are_stored_as_naive_utc(warehouse) -> None:
 
 
 def test_unknown_definitions_table_is_an_error_not_a_silent_quarantine(tmp_path) -> None:
-    from orchestration.lib.landing.load import ingest_folder
+    from orchestration.lib.landing import ingest_folder
     from orchestration.lib.landing_contract import SOURCES
 
     (tmp_path / "tickets").mkdir()

@@ -19,7 +19,7 @@ import pytest
 from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.defs.transform.assets import dbt_build_args, dbt_period_env
-from orchestration.lib.landing.load import ensure_tables
+from orchestration.lib.landing import ensure_tables
 from orchestration.lib.landing_contract import SOURCES
 from orchestration.lib.settings import DBT_PROFILES_DIR, DBT_PROJECT_DIR, dbt_executable
 from orchestration.runner import run_pipeline

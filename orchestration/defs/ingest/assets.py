@@ -13,19 +13,8 @@ import dagster as dg
 
 from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
-from orchestration.lib.landing.load import FileReport, ingest_folder
+from orchestration.lib.landing import FileReport, ingest_folder
 from orchestration.lib.landing_contract import SOURCES, LandingSource
-
-DESCRIPTIONS = {
-    "probes": "Synthetic monitoring results: one row per service, probe location and check time, "
-    "with ok/failed and latency. Availability and latency objectives are computed from it.",
-    "tickets": "Support tickets: one row per ticket with priority, agreement, creation, first "
-    "response, resolution and satisfaction score. Response, resolution and CSAT objectives.",
-    "ticket_events": "Ticket status history: one row per status change; statuses named in an "
-    "objective's pause_on stop its clock (e.g. pending_customer).",
-    "maintenance": "Planned maintenance windows per service with their announcement time; windows "
-    "announced at least the agreed notice ahead are excluded from agreed service time.",
-}
 
 # an event is checked against the loaded tickets, a ticket against the loaded agreements;
 DEPENDENCIES = {
@@ -86,7 +75,7 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
         partitions_def=monthly_partitions,
         deps=[dg.AssetKey(key) for key in DEPENDENCIES.get(source.name, [])],
         kinds={"duckdb"},
-        description=DESCRIPTIONS[source.name],
+        description=source.description,
     )
     def _asset(context: dg.AssetExecutionContext, paths: SlaPaths) -> dg.MaterializeResult:
         folder = Path(paths.landing_dir) / source.name

@@ -25,7 +25,7 @@ import dagster as dg
 
 from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
-from orchestration.lib.landing_contract import PROBES, SOURCES, TICKETS, LandingSource
+from orchestration.lib.landing_contract import PROBES, SOURCES, LandingSource
 from orchestration.lib.quality.expectations import Validation, validate
 from orchestration.lib.quality.projections import (
     COVERAGE_FLOOR_PCT,
@@ -60,6 +60,8 @@ class CheckSpec:
 
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 ALL = tuple(SOURCES)
+# the sources an objective is computed from (probes, tickets): they must arrive every period
+MEASURED = tuple(name for name, source in SOURCES.items() if source.objective_kinds)
 CHECKS = (
     CheckSpec(
         "rows_reconcile",
@@ -77,7 +79,7 @@ CHECKS = (
         "has_rows_for_period",
         "The source has rows in the period when an objective is measured from it: no KPI is "
         "computed from a source that never arrived.",
-        ERROR, (PROBES.name, TICKETS.name), has_rows_for_period,
+        ERROR, MEASURED, has_rows_for_period,
     ),
     CheckSpec(
         "coverage_floor",
@@ -106,7 +108,7 @@ CHECKS = (
     CheckSpec(
         "landing_freshness",
         f"New rows arrived within {STALE_AFTER_DAYS} days of the period end (or of now).",
-        WARN, (PROBES.name, TICKETS.name), landing_freshness,
+        WARN, MEASURED, landing_freshness,
     ),
 )  # fmt: skip
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 import duckdb
 
-from orchestration.lib.landing_contract import PROBES, TICKETS, LandingSource
+from orchestration.lib.landing_contract import PROBES, LandingSource
 from orchestration.lib.quality.expectations import Expect
 
 if TYPE_CHECKING:
@@ -43,12 +43,6 @@ DAILY_COVERAGE_WARN_PCT = 99.0
 # no new rows for this many days before the period end (or now, mid-period) looks like a
 # delivery that stopped rather than a quiet week
 STALE_AFTER_DAYS = 2
-
-# which objective kinds are measured from which source: a source no objective reads is optional
-KINDS_READING = {
-    PROBES.name: ("availability", "latency_p95"),
-    TICKETS.name: ("first_response", "resolution", "csat"),
-}
 
 Window = tuple[dt.datetime, dt.datetime]
 
@@ -192,7 +186,7 @@ def unique_keys(scan: Scan) -> Projection:
 
 
 def _objectives_reading(scan: Scan) -> int:
-    kinds = KINDS_READING.get(scan.source.name, ())
+    kinds = scan.source.objective_kinds
     if not kinds or not scan.has_table("definitions", "objectives"):
         return 0
     return scan.connection.execute(
@@ -382,9 +376,10 @@ def coverage_floor(scan: Scan) -> Projection:
 def daily_coverage(scan: Scan) -> Projection:
     # every day of the period up to now, for every service probed or named by an availability
     # or latency objective: a minute with no probe result is unknown, and shown here
+    kinds = ", ".join(f"'{kind}'" for kind in PROBES.objective_kinds)
     objective_services = (
         "union select service_id from definitions.objectives "
-        "where kind in ('availability', 'latency_p95') and service_id is not null"
+        f"where kind in ({kinds}) and service_id is not null"
         if scan.has_table("definitions", "objectives")
         else ""
     )

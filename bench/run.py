@@ -108,7 +108,9 @@ def _stage_rows(report: Report, stages: dict[str, float] | None, total: float) -
 
 def _rows_read(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute("select sum(rows_read) from raw.landing_files").fetchone()[0]
+        rows = connection.execute("select sum(rows_read) from raw.landing_files").fetchone()
+    assert rows is not None  # an aggregate without group by always returns one row
+    return int(rows[0])
 
 
 # the ticket-clock stage: the business calendar, the clock model and its mart

@@ -78,7 +78,7 @@ def run_pipeline(
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             partition_key=first.isoformat() if first == last else None,
         )
-    return _outcome(result, last)
+    return _outcome(result)
 
 
 def _prefetch(module: str) -> None:
@@ -110,7 +110,7 @@ class _instance:
             self.owned.dispose()
 
 
-def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
+def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
     failed_steps = [
         event.step_key
         for event in result.all_events
@@ -121,6 +121,7 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
         for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     ]
+    # why ignore[union-attr]: a STEP_SUCCESS event always carries StepSuccessData
     step_seconds = {
         event.step_key: event.event_specific_data.duration_ms / 1000  # type: ignore[union-attr]
         for event in result.all_events
@@ -131,6 +132,7 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
+            # why ignore[union-attr]: a STEP_FAILURE event always carries StepFailureData
             error = event.event_specific_data.error  # type: ignore[union-attr]
             message = error.message.strip().splitlines()[0] if error else "failed"
             reasons.append(f"step {event.step_key} failed: {message}")

@@ -6,9 +6,13 @@ import datetime as dt
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 # The landing contract: file columns, in this order, for every format. Timestamps, `ok` and
 # the ids are text in every format (not only CSV) so that a dirty value such as `maybe` or
@@ -128,7 +132,7 @@ def iso(moment: pl.Expr, zones: Sequence[str]) -> pl.Expr:
     zones = sorted(set(zones))
     if len(zones) == 1:
         return moment.dt.convert_time_zone(zones[0]).dt.strftime(ISO)
-    chain = pl.when(pl.col(TZ_COLUMN) == zones[0]).then(
+    chain: Then | ChainedThen = pl.when(pl.col(TZ_COLUMN) == zones[0]).then(
         moment.dt.convert_time_zone(zones[0]).dt.strftime(ISO)
     )
     for zone in zones[1:]:
@@ -145,4 +149,4 @@ def parse_iso(column: str) -> pl.Expr:
 
 def nullable(values: np.ndarray, valid: np.ndarray) -> pl.Series:
     """An Int64 series of ``values`` with null where ``valid`` is False."""
-    return pl.Series(values, dtype=pl.Int64).set(pl.Series(~valid), None)  # type: ignore[arg-type]
+    return pl.Series(values, dtype=pl.Int64).set(pl.Series(~valid), None)

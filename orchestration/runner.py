@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.lib.agreements import load_catalog
-from orchestration.lib.settings import FULL_REFRESH_TAG, RunPaths
+from orchestration.lib.paths import RunPaths
+from orchestration.lib.settings import FULL_REFRESH_TAG
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -47,8 +48,7 @@ def run_pipeline(
     months of the run.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
-    load_catalog(paths.definitions)  # the same validation as `sla validate`, before any step
-    paths.export()
+    load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
     from orchestration.defs.transform.project import ensure_manifest
 
     ensure_manifest()
@@ -77,6 +77,8 @@ def run_pipeline(
             tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             partition_key=first.isoformat() if first == last else None,
+            # this run's paths, in place of the ones the definitions read from the environment
+            resources={"paths": paths},
         )
     return _outcome(result)
 

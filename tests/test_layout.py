@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,19 @@ def test_lib_modules_import_without_dagster():
         check=True,
     )
     assert set(json.loads(result.stdout)) == STILL_IMPORT_DAGSTER
+
+
+def test_importing_the_definitions_never_runs_dbt(tmp_path):
+    """Regression: the transform module parsed the dbt project on import (seconds, a subprocess,
+    inside `dagster dev` and every test collection). Without a manifest the import now fails with
+    the command that prepares it, and no dbt run leaves a manifest behind."""
+    target = tmp_path / "dbt-target"
+    result = subprocess.run(
+        [sys.executable, "-c", "import orchestration.definitions"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SLA_DBT_TARGET": str(target)},
+    )
+    assert result.returncode != 0
+    assert "run `make manifest` first" in result.stderr
+    assert not (target / "manifest.json").exists()

@@ -72,4 +72,4 @@ dagster: install manifest
 	$(BIN)/dagster dev -m orchestration.definitions
 
 clean:
-	rm -rf target logs reports data .pytest_cache .ruff_cache
+	rm -rf target logs reports data .pytest_cache .ruff_cache .mypy_cache

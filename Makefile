@@ -5,13 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test lint format manifest validate bench bench-small clean dagster
+.PHONY: install system-deps demo test test-fast lint types format manifest validate bench bench-small clean dagster
 
 # the venv is rebuilt when the dependency list or the pinned versions change
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,bench]"
 	touch $(STAMP)
 
 install: $(STAMP) system-deps
@@ -44,14 +44,23 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check orchestration tests bench
 	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
+# mypy as configured in pyproject.toml: strict for orchestration/lib/, normal elsewhere
+types: $(STAMP)
+	$(BIN)/mypy
+
 format: $(STAMP)
 	$(BIN)/ruff format orchestration tests bench
 	$(BIN)/ruff check --fix orchestration tests bench
 	$(BIN)/sqlfluff fix dbt_project/models
 
-test: install manifest lint
+# the full suite, as CI runs it (.ci/run)
+test: install manifest lint types
 	$(BIN)/dagster definitions validate -m orchestration.definitions
 	$(BIN)/python -m pytest
+
+# the quick loop while editing: everything but the tests marked slow (whole pipeline runs)
+test-fast: install manifest lint types
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: install manifest
 	$(BIN)/python -m bench.run
@@ -63,4 +72,4 @@ dagster: install manifest
 	$(BIN)/dagster dev -m orchestration.definitions
 
 clean:
-	rm -rf target logs reports data .pytest_cache .ruff_cache
+	rm -rf target logs reports data .pytest_cache .ruff_cache .mypy_cache

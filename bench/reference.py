@@ -37,7 +37,9 @@ def main(warehouse: str, first_day: str, last_day: str, evaluated_at: str, out: 
         started = time.perf_counter()
         connection.execute(sql)
         seconds = time.perf_counter() - started
-        pairs, agreeing = connection.execute(AGREEMENT).fetchone()  # type: ignore[misc]
+        row = connection.execute(AGREEMENT).fetchone()
+        assert row is not None  # an aggregate without group by always returns one row
+        pairs, agreeing = row
     Path(out).write_text(json.dumps({"seconds": seconds, "pairs": pairs, "agreeing": agreeing}))
     return 0
 

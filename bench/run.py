@@ -28,6 +28,10 @@ from bench.measure import Measurement, measure
 from orchestration.lib.settings import (
     DBT_PROFILES_DIR,
     DBT_PROJECT_DIR,
+    ENV_DEFINITIONS,
+    ENV_LANDING,
+    ENV_REPORTS,
+    ENV_WAREHOUSE,
     PROJECT_ROOT,
     dbt_executable,
 )
@@ -67,11 +71,12 @@ def _month(start: str, offset: int) -> str:
 
 
 def _env(root: Path, landing: Path, warehouse: Path) -> dict[str, str]:
+    """A stage's run paths for its child process (bench.stage reads them: RunPaths.from_env)."""
     return {
-        "SLA_DEFINITIONS": str(root / "sla_definitions"),
-        "SLA_LANDING": str(landing),
-        "SLA_WAREHOUSE": str(warehouse),
-        "SLA_REPORTS": str(root / "reports"),
+        ENV_DEFINITIONS: str(root / "sla_definitions"),
+        ENV_LANDING: str(landing),
+        ENV_WAREHOUSE: str(warehouse),
+        ENV_REPORTS: str(root / "reports"),
         "SLA_DBT_TARGET": str(root / "dbt-target"),
     }
 
@@ -108,7 +113,9 @@ def _stage_rows(report: Report, stages: dict[str, float] | None, total: float) -
 
 def _rows_read(warehouse: Path) -> int:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute("select sum(rows_read) from raw.landing_files").fetchone()[0]
+        rows = connection.execute("select sum(rows_read) from raw.landing_files").fetchone()
+    assert rows is not None  # an aggregate without group by always returns one row
+    return int(rows[0])
 
 
 # the ticket-clock stage: the business calendar, the clock model and its mart

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.lib.settings import RunPaths
+from orchestration.lib.paths import RunPaths
 from orchestration.runner import run_pipeline
 
 STAGES = {

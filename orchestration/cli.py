@@ -15,13 +15,13 @@ import typer
 from rich.console import Console
 
 from orchestration.lib.agreements import DefinitionsError, load_catalog
+from orchestration.lib.paths import RunPaths
 from orchestration.lib.periods import months_between, parse_month
 from orchestration.lib.settings import (
     DEFAULT_DEFINITIONS,
     DEFAULT_LANDING,
     DEFAULT_REPORTS,
     DEFAULT_WAREHOUSE,
-    RunPaths,
 )
 
 app = typer.Typer(
@@ -159,10 +159,10 @@ def run(
     except ValueError as error:
         raise _fail(str(error), 2) from None
     paths = RunPaths(
-        definitions=definitions.resolve(),
-        landing=landing.resolve(),
-        warehouse=warehouse.resolve(),
-        reports=reports.resolve(),
+        definitions_dir=definitions,
+        landing_dir=landing,
+        warehouse_path=warehouse,
+        reports_dir=reports,
     )
     _run(paths, start, end, full_refresh=full_refresh)
 
@@ -176,10 +176,12 @@ def _run(paths: RunPaths, start: dt.date, end: dt.date, *, full_refresh: bool = 
     except DefinitionsError as error:
         for line in error.errors:
             err.print(line, soft_wrap=True)
-        raise _fail(f"definitions in {paths.definitions} are invalid; nothing was run") from None
+        raise _fail(
+            f"definitions in {paths.definitions_dir} are invalid; nothing was run"
+        ) from None
     if not outcome.success:
         raise _fail(f"run {label} did not publish: {outcome.reason}")
-    out.print(f"published {label} to {paths.reports} (run {outcome.run_id})")
+    out.print(f"published {label} to {paths.reports_dir} (run {outcome.run_id})")
 
 
 @app.command()
@@ -194,14 +196,14 @@ def demo(
     generate_dataset(out_dir, agreements=3, months=months, seed=42, start="2026-01")
     out.print(f"sample data: {out_dir.resolve() / 'landing'}")
     paths = RunPaths(
-        definitions=(out_dir / "sla_definitions").resolve(),
-        landing=(out_dir / "landing").resolve(),
-        warehouse=(out_dir / "warehouse.duckdb").resolve(),
-        reports=reports.resolve(),
+        definitions_dir=out_dir / "sla_definitions",
+        landing_dir=out_dir / "landing",
+        warehouse_path=out_dir / "warehouse.duckdb",
+        reports_dir=reports,
     )
     _run(paths, dt.date(2026, 1, 1), dt.date(2026, months, 1))
-    out.print(f"warehouse: {paths.warehouse}")
-    out.print(f"reports:   {paths.reports}")
+    out.print(f"warehouse: {paths.warehouse_path}")
+    out.print(f"reports:   {paths.reports_dir}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.lib.agreements import load_catalog
-from orchestration.lib.settings import FULL_REFRESH_TAG, RunPaths
+from orchestration.lib.paths import RunPaths
+from orchestration.lib.settings import FULL_REFRESH_TAG
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -47,8 +48,7 @@ def run_pipeline(
     months of the run.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
-    load_catalog(paths.definitions)  # the same validation as `sla validate`, before any step
-    paths.export()
+    load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
     from orchestration.defs.transform.project import ensure_manifest
 
     ensure_manifest()
@@ -77,8 +77,10 @@ def run_pipeline(
             tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             partition_key=first.isoformat() if first == last else None,
+            # this run's paths, in place of the ones the definitions read from the environment
+            resources={"paths": paths},
         )
-    return _outcome(result, last)
+    return _outcome(result)
 
 
 def _prefetch(module: str) -> None:
@@ -110,7 +112,7 @@ class _instance:
             self.owned.dispose()
 
 
-def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
+def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
     failed_steps = [
         event.step_key
         for event in result.all_events
@@ -121,6 +123,7 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
         for evaluation in result.get_asset_check_evaluations()
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
     ]
+    # why ignore[union-attr]: a STEP_SUCCESS event always carries StepSuccessData
     step_seconds = {
         event.step_key: event.event_specific_data.duration_ms / 1000  # type: ignore[union-attr]
         for event in result.all_events
@@ -131,6 +134,7 @@ def _outcome(result: dg.ExecuteInProcessResult, last: dt.date) -> RunOutcome:
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
+            # why ignore[union-attr]: a STEP_FAILURE event always carries StepFailureData
             error = event.event_specific_data.error  # type: ignore[union-attr]
             message = error.message.strip().splitlines()[0] if error else "failed"
             reasons.append(f"step {event.step_key} failed: {message}")

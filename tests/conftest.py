@@ -9,14 +9,22 @@ import pytest
 from pipeline_support import Scenario, copy_definitions, write_landing
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Parse the dbt project when a dbt file changed: importing the Dagster definitions (some
+    test modules do at collection) reads the manifest and never runs dbt itself."""
+    from orchestration.defs.transform.project import ensure_manifest
+
+    ensure_manifest()
+
+
 @pytest.fixture
 def scenario(tmp_path: Path) -> Callable[..., Scenario]:
     """``scenario(landing={...}, agreements={...}|None)`` -> a Scenario ready to ``run``."""
 
     def make(landing: dict[str, str], agreements: dict[str, str] | None = None) -> Scenario:
         case = Scenario(tmp_path)
-        copy_definitions(case.paths.definitions, agreements)
-        write_landing(case.paths.landing, landing)
+        copy_definitions(case.paths.definitions_dir, agreements)
+        write_landing(case.paths.landing_dir, landing)
         return case
 
     return make

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.landing_contract import SOURCES
-from orchestration.lib.settings import PROJECT_ROOT, RunPaths
+from orchestration.lib.paths import RunPaths
+from orchestration.lib.settings import PROJECT_ROOT
 
 EXAMPLE_DEFINITIONS = PROJECT_ROOT / "sla_definitions"
 # a CSV header per landing source: the contract's columns in order
@@ -56,10 +57,10 @@ class Scenario:
     def __init__(self, root: Path):
         self.root = root
         self.paths = RunPaths(
-            definitions=root / "sla_definitions",
-            landing=root / "landing",
-            warehouse=root / "warehouse.duckdb",
-            reports=root / "reports",
+            definitions_dir=root / "sla_definitions",
+            landing_dir=root / "landing",
+            warehouse_path=root / "warehouse.duckdb",
+            reports_dir=root / "reports",
         )
 
     def run(self, first: str, last: str | None = None):
@@ -70,6 +71,6 @@ class Scenario:
         return run_pipeline(self.paths, start, end)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.paths.warehouse), read_only=True) as connection:
+        with duckdb.connect(str(self.paths.warehouse_path), read_only=True) as connection:
             connection.execute("set timezone = 'UTC'")
             return connection.execute(sql, params or []).fetchall()

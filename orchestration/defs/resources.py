@@ -2,61 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from typing import TypeAlias
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliResource
 
-from orchestration.lib import warehouse
-from orchestration.lib.settings import (
-    DBT_PROFILES_DIR,
-    DBT_PROJECT_DIR,
-    RunPaths,
-    dbt_executable,
-)
+from orchestration.lib.paths import RunPaths
+from orchestration.lib.settings import DBT_PROFILES_DIR, DBT_PROJECT_DIR, dbt_executable
 
-
-class SlaPaths(dg.ConfigurableResource):
-    """Where this run reads definitions and landing files and writes the warehouse and reports."""
-
-    definitions_dir: str
-    landing_dir: str
-    warehouse_path: str
-    reports_dir: str
-
-    @classmethod
-    def from_env(cls) -> SlaPaths:
-        paths = RunPaths.from_env()
-        return cls(
-            definitions_dir=str(paths.definitions),
-            landing_dir=str(paths.landing),
-            warehouse_path=str(paths.warehouse),
-            reports_dir=str(paths.reports),
-        )
-
-    @property
-    def run_paths(self) -> RunPaths:
-        return RunPaths(
-            definitions=Path(self.definitions_dir),
-            landing=Path(self.landing_dir),
-            warehouse=Path(self.warehouse_path),
-            reports=Path(self.reports_dir),
-        )
-
-    @contextmanager
-    def connect(self, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(self.warehouse_path, read_only=read_only) as connection:
-            yield connection
+# How an asset asks for the run's paths (resource key ``paths``): ``paths: SlaPaths``. The value
+# is the RunPaths the runner was given (it overrides the one below for its run); `dagster dev`
+# and `dagster definitions validate` use the one read from the environment here.
+SlaPaths: TypeAlias = dg.ResourceParam[RunPaths]
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
-            "paths": SlaPaths.from_env(),
+            "paths": RunPaths.from_env(),
             "dbt": DbtCliResource(
                 project_dir=str(DBT_PROJECT_DIR),
                 profiles_dir=str(DBT_PROFILES_DIR),

@@ -79,11 +79,12 @@ def _yaml_files(folder: Path) -> list[Path]:
 _SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+# why ignore[valid-type,misc]: the base is chosen at import time (libyaml when installed)
 class _Dumper(_SafeDumper):  # type: ignore[valid-type,misc]
     """Safe YAML that writes Decimals as plain numbers (money keeps its two decimals)."""
 
 
-_Dumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]  # v2 restates v1
+_Dumper.ignore_aliases = lambda self, data: True  # v2 restates v1: no &anchors
 
 
 def _represent_mapping(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.MappingNode:

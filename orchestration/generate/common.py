@@ -10,9 +10,13 @@ import datetime as dt
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 from orchestration.lib.landing_contract import PRIORITIES as PRIORITIES
 from orchestration.lib.landing_contract import SOURCES as LANDING_SOURCES
@@ -101,7 +105,7 @@ def iso(moment: pl.Expr, zones: Sequence[str]) -> pl.Expr:
     zones = sorted(set(zones))
     if len(zones) == 1:
         return moment.dt.convert_time_zone(zones[0]).dt.strftime(ISO)
-    chain = pl.when(pl.col(TZ_COLUMN) == zones[0]).then(
+    chain: Then | ChainedThen = pl.when(pl.col(TZ_COLUMN) == zones[0]).then(
         moment.dt.convert_time_zone(zones[0]).dt.strftime(ISO)
     )
     for zone in zones[1:]:
@@ -118,4 +122,4 @@ def parse_iso(column: str) -> pl.Expr:
 
 def nullable(values: np.ndarray, valid: np.ndarray) -> pl.Series:
     """An Int64 series of ``values`` with null where ``valid`` is False."""
-    return pl.Series(values, dtype=pl.Int64).set(pl.Series(~valid), None)  # type: ignore[arg-type]
+    return pl.Series(values, dtype=pl.Int64).set(pl.Series(~valid), None)

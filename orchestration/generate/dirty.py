@@ -91,8 +91,8 @@ def _pick(values: list[str], count: int, rng: np.random.Generator) -> pl.Series:
     return pl.Series(values, dtype=pl.String).gather(rng.integers(0, len(values), count))
 
 
-def _hours(low: float, high: float, count: int, rng: np.random.Generator) -> pl.Series:
-    return pl.Series(np.round(rng.uniform(low, high, count) * 3600).astype(np.int64))
+def _hours(low: float, high: float, count: int, rng: np.random.Generator) -> pl.Expr:
+    return pl.lit(pl.Series(np.round(rng.uniform(low, high, count) * 3600).astype(np.int64)))
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def inject(
         rows = corrupt(clean[source_rows], rng, ctx)
         if source == "tickets" and kind not in KEEPS_TICKET_ID:
             rows = rows.with_columns(ticket_id=ctx.fresh_ids(count))
-        parts.append(rows.select(clean.columns).cast(clean.schema))  # type: ignore[arg-type]
+        parts.append(rows.select(clean.columns).cast(clean.schema))
         labels += [kind] * count
         # slot = how many clean rows precede the dirty row
         low = source_rows + 1 if kind in AFTER_ORIGINAL else np.zeros(count, dtype=np.int64)

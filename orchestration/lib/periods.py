@@ -30,10 +30,3 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
         months.append(current)
         current = add_months(current, 1)
     return months
-
-
-def period_key(period_start: dt.date, period: str) -> str:
-    """The publication key: ``YYYY-MM`` for monthly agreements, ``YYYY-Qn`` for quarterly."""
-    if period == "quarterly":
-        return f"{period_start.year}-Q{(period_start.month - 1) // 3 + 1}"
-    return f"{period_start:%Y-%m}"

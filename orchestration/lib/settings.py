@@ -2,7 +2,7 @@
 
 The project's files (dbt project, templates) are located from this package so that ``sla`` works
 from any working directory; the caller's paths (definitions, landing, warehouse, reports) come
-from the command line or the environment and are resolved against the caller's directory.
+from the command line or the environment and are held by orchestration.lib.paths.RunPaths.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +28,8 @@ DEFAULT_LANDING = "data/landing"
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_REPORTS = "reports"
 
-# environment variables through which the CLI hands the caller's paths to Dagster and dbt
+# environment variables that carry the caller's paths across a process boundary: into dbt, into
+# the benchmark's child processes and into `dagster dev` (orchestration.lib.paths.RunPaths)
 ENV_DEFINITIONS = "SLA_DEFINITIONS"
 ENV_LANDING = "SLA_LANDING"
 ENV_WAREHOUSE = "SLA_WAREHOUSE"
@@ -37,35 +37,6 @@ ENV_REPORTS = "SLA_REPORTS"
 
 # run tag asking the dbt step to rebuild its incremental models from every landed row
 FULL_REFRESH_TAG = "sla/full_refresh"
-
-
-@dataclass(frozen=True)
-class RunPaths:
-    """The four locations a run reads and writes, as absolute paths."""
-
-    definitions: Path
-    landing: Path
-    warehouse: Path
-    reports: Path
-
-    @classmethod
-    def from_env(cls) -> RunPaths:
-        def pick(name: str, default: str) -> Path:
-            return Path(os.environ.get(name) or default).expanduser().resolve()
-
-        return cls(
-            definitions=pick(ENV_DEFINITIONS, DEFAULT_DEFINITIONS),
-            landing=pick(ENV_LANDING, DEFAULT_LANDING),
-            warehouse=pick(ENV_WAREHOUSE, DEFAULT_WAREHOUSE),
-            reports=pick(ENV_REPORTS, DEFAULT_REPORTS),
-        )
-
-    def export(self) -> None:
-        """Put these paths in the environment, where Dagster resources and dbt read them."""
-        os.environ[ENV_DEFINITIONS] = str(self.definitions)
-        os.environ[ENV_LANDING] = str(self.landing)
-        os.environ[ENV_WAREHOUSE] = str(self.warehouse)
-        os.environ[ENV_REPORTS] = str(self.reports)
 
 
 def dbt_executable() -> str:

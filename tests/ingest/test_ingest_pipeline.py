@@ -60,7 +60,7 @@ def test_warn_findings_do_not_stop_publication(scenario) -> None:
         }
     )
     # a maintenance file without two of its columns: rejected as a whole
-    (case.paths.landing / "maintenance" / "m.csv").write_text(
+    (case.paths.landing_dir / "maintenance" / "m.csv").write_text(
         "service_id,starts_at\nweb-api,2026-01-10T02:00:00Z\n", encoding="utf-8"
     )
     with dg.DagsterInstance.ephemeral() as instance:

@@ -53,9 +53,9 @@ LEDGER_EXTRA_COLUMNS = (
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     scenario = Scenario(tmp_path_factory.mktemp("publication"))
-    copy_definitions(scenario.paths.definitions)
-    prepare_definitions(scenario.paths.definitions)
-    write_landing(scenario.paths.landing, LANDING)
+    copy_definitions(scenario.paths.definitions_dir)
+    prepare_definitions(scenario.paths.definitions_dir)
+    write_landing(scenario.paths.landing_dir, LANDING)
     outcome = scenario.run("2026-01", "2026-03")
     assert outcome.success, outcome.reason
     scenario.run_id = outcome.run_id  # type: ignore[attr-defined]
@@ -64,7 +64,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 
 @pytest.fixture(scope="module")
 def reports(case: Scenario) -> Path:
-    return case.paths.reports
+    return case.paths.reports_dir
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -197,10 +197,10 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
 
 def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path):
     """Regression: timestamps or unordered rows inside the files would break finance's diff."""
-    published = json.loads((case.paths.reports / "2026-03" / "manifest.json").read_text())
+    published = json.loads((case.paths.reports_dir / "2026-03" / "manifest.json").read_text())
     copies = []
     for name in ("first", "second"):
-        with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+        with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
             publish_window(
                 connection,
                 tmp_path / name,
@@ -217,7 +217,7 @@ def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path)
             first, second = (c / period / name for c in copies)
             assert first.read_bytes() == second.read_bytes(), f"{period}/{name} differs"
             # ... and equal to what the pipeline run itself published
-            original = case.paths.reports / period / name
+            original = case.paths.reports_dir / period / name
             assert first.read_bytes() == original.read_bytes(), f"{period}/{name} vs pipeline"
 
 
@@ -352,7 +352,7 @@ def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: P
     differently in one of them would give the meeting two versions of the truth."""
     folder = reports / "2026-03" / "review_packs"
     html, pdf = _html_text(folder / "acme-hosting.html"), _pdf_text(folder / "acme-hosting.pdf")
-    with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+    with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
         periods = periods_in_window(connection, dt.date(2026, 3, 1), dt.date(2026, 4, 1))
         review = next(r for r in reviews_closing(connection, periods)
                       if r.agreement_id == "acme-hosting")  # fmt: skip
@@ -375,7 +375,7 @@ def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: P
 def test_same_inputs_give_byte_identical_review_packs(case: Scenario, tmp_path: Path):
     """The PDF carries a fixed creation date (the review's end), not the time of rendering."""
     for name in ("first", "second"):
-        with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+        with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
             publish_window(
                 connection, tmp_path / name, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1),
                 run_id="run", generated_at=dt.datetime(2026, 4, 2, 6, 0),
@@ -393,7 +393,7 @@ def test_packs_rendered_in_worker_processes_equal_those_rendered_in_process(
     case: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Workers get plain data (no warehouse) and must produce the very same files."""
-    with warehouse.connect(case.paths.warehouse, read_only=True) as connection:
+    with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
         periods = periods_in_window(connection, dt.date(2026, 1, 1), dt.date(2026, 4, 1))
         reviews = reviews_closing(connection, periods)
         contexts = review_contexts(connection, reviews, generated_at=dt.datetime(2026, 4, 2))
@@ -435,7 +435,7 @@ def test_manifest_traces_inputs_definitions_and_files(case: Scenario, reports: P
     # 5 ticket rows landed, 1 without a UTC offset -> 4 loaded, 1 quarantined
     tickets = inputs["tickets"]
     assert (tickets["rows_read"], tickets["rows_loaded"], tickets["rows_quarantined"]) == (5, 4, 1)
-    landed = case.paths.landing / "tickets" / "tickets.csv"
+    landed = case.paths.landing_dir / "tickets" / "tickets.csv"
     assert tickets["sha256"] == hashlib.sha256(landed.read_bytes()).hexdigest()
 
 
@@ -445,7 +445,7 @@ def test_manifest_traces_inputs_definitions_and_files(case: Scenario, reports: P
 def test_a_failure_half_way_leaves_the_last_publication_untouched(
     case: Scenario, monkeypatch: pytest.MonkeyPatch
 ):
-    before = _files(case.paths.reports)
+    before = _files(case.paths.reports_dir)
     calls = []
     render = review_pack.render_pdf
 
@@ -462,6 +462,6 @@ def test_a_failure_half_way_leaves_the_last_publication_untouched(
     assert not outcome.success
     assert any("publications" in step for step in outcome.failed_steps), outcome.reason
     assert len(calls) == 2, "the publication did not get half-way"
-    assert _files(case.paths.reports) == before, "published files changed"
-    leftovers = [p.name for p in case.paths.reports.iterdir() if p.name.startswith(".")]
+    assert _files(case.paths.reports_dir) == before, "published files changed"
+    leftovers = [p.name for p in case.paths.reports_dir.iterdir() if p.name.startswith(".")]
     assert leftovers == []

@@ -53,8 +53,8 @@ def test_pipeline_build_leaves_unit_tests_out():
 
 def test_every_dbt_unit_test_passes(tmp_path: Path):
     case = Scenario(tmp_path)
-    copy_definitions(case.paths.definitions)
-    write_landing(case.paths.landing, {})
+    copy_definitions(case.paths.definitions_dir)
+    write_landing(case.paths.landing_dir, {})
     # the shipped definitions, the ingestion's (empty) raw tables, then every model with no rows
     run_pipeline(
         case.paths,
@@ -62,14 +62,14 @@ def test_every_dbt_unit_test_passes(tmp_path: Path):
         dt.date(2026, 3, 1),
         selection=dg.AssetSelection.groups("definitions"),
     )
-    with duckdb.connect(str(case.paths.warehouse)) as connection:
+    with duckdb.connect(str(case.paths.warehouse_path)) as connection:
         for source in SOURCES.values():
             ensure_tables(connection, source)
     target = tmp_path / "dbt-target"
-    empty = _dbt(case.paths.warehouse, target, "run", "--empty")
+    empty = _dbt(case.paths.warehouse_path, target, "run", "--empty")
     assert empty.returncode == 0, empty.stdout[-4000:]
 
-    ran = _dbt(case.paths.warehouse, target, "test", "--select", "test_type:unit")
+    ran = _dbt(case.paths.warehouse_path, target, "test", "--select", "test_type:unit")
 
     # dbt exits non-zero when any unit test fails; the counts prove none was skipped
     assert ran.returncode == 0, ran.stdout[-4000:]

@@ -134,9 +134,11 @@ def _rows(warehouse: Path, sql: str) -> list[tuple]:
 def landed(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """Definitions and landing data loaded into raw.* by the real ingestion (no dbt yet)."""
     case = Scenario(tmp_path_factory.mktemp("incremental"))
-    copy_definitions(case.paths.definitions, {"berlin-monthly": MONTHLY, "ny-quarterly": QUARTERLY})
+    copy_definitions(
+        case.paths.definitions_dir, {"berlin-monthly": MONTHLY, "ny-quarterly": QUARTERLY}
+    )
     write_landing(
-        case.paths.landing,
+        case.paths.landing_dir,
         {"probes/probes.csv": _probes(), "maintenance/maintenance.csv": MAINTENANCE},
     )
     # the ingestion checks judge the run's month; only the loaded tables matter here
@@ -146,7 +148,7 @@ def landed(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
         dt.date(2026, 4, 1),
         selection=dg.AssetSelection.groups("definitions", "ingest"),
     )
-    assert _rows(case.paths.warehouse, "select count(*) from raw.probes")[0][0] > 40_000
+    assert _rows(case.paths.warehouse_path, "select count(*) from raw.probes")[0][0] > 40_000
     return case
 
 
@@ -156,7 +158,7 @@ def builds(landed: Scenario, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     root = tmp_path_factory.mktemp("builds")
     target = root / "dbt-target"
     monthly = root / "monthly.duckdb"
-    shutil.copy(landed.paths.warehouse, monthly)
+    shutil.copy(landed.paths.warehouse_path, monthly)
     _dbt(monthly, target, "run", "2025-12-01", "2026-01-01", "--full-refresh")
     january = _dbt(monthly, target, "run", "2026-01-01", "2026-02-01")
     # the second run takes the incremental path: the probes are read from 2025-12-31 (a day

@@ -319,10 +319,10 @@ TICKETS = "\n".join(
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     scenario = Scenario(tmp_path_factory.mktemp("kpi"))
-    copy_definitions(scenario.paths.definitions, AGREEMENTS)
-    (scenario.paths.definitions / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
+    copy_definitions(scenario.paths.definitions_dir, AGREEMENTS)
+    (scenario.paths.definitions_dir / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
     write_landing(
-        scenario.paths.landing,
+        scenario.paths.landing_dir,
         {
             "probes/probes.csv": _probes(),
             "maintenance/maintenance.csv": MAINTENANCE,

@@ -88,10 +88,10 @@ COLUMNS = (
 def clocks(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     """One pipeline run over March..October 2026; the Scenario to query."""
     case = Scenario(tmp_path_factory.mktemp("ticket_clocks"))
-    copy_definitions(case.paths.definitions, {"clockwork": AGREEMENT})
-    (case.paths.definitions / "calendars" / "clock-test-hours.yaml").write_text(CALENDAR)
+    copy_definitions(case.paths.definitions_dir, {"clockwork": AGREEMENT})
+    (case.paths.definitions_dir / "calendars" / "clock-test-hours.yaml").write_text(CALENDAR)
     write_landing(
-        case.paths.landing,
+        case.paths.landing_dir,
         {
             "tickets/tickets.csv": TICKETS,
             "ticket_events/events.csv": TICKET_EVENTS,

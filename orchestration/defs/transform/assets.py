@@ -11,11 +11,16 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
-from orchestration.defs.transform.project import dbt_project, ensure_manifest
+from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.transform.translator import SlaDbtTranslator
 from orchestration.lib.settings import DBT_TARGET_DIR, ENV_WAREHOUSE, FULL_REFRESH_TAG
 
-ensure_manifest()
+# Importing the definitions never runs dbt: the manifest is prepared beforehand by
+# ensure_manifest() (`make manifest`, the CLI's runner, the test session's start).
+if not dbt_project.manifest_path.exists():
+    raise FileNotFoundError(
+        f"dbt manifest {dbt_project.manifest_path} is missing: run `make manifest` first"
+    )
 
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
@@ -71,10 +76,10 @@ def sla_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths
     """Staging views rename and cast the landed data; intermediate models build clocks, pauses
     and minute-level availability; marts hold KPIs, compliance, credits and chronic breaches per
     agreement, period and objective."""
-    # dbt's profile reads the warehouse path, its models the run period, from the environment
-    os.environ[ENV_WAREHOUSE] = paths.warehouse_path
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    # dbt's profile reads the warehouse path, its models the run period, from the environment
     with _environment(
+        **{ENV_WAREHOUSE: str(paths.warehouse_path)},
         **dbt_period_env(context.partition_time_window),
         # where dagster-dbt looks for the previous run's parse state
         DBT_TARGET_PATH=str(DBT_TARGET_DIR),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from orchestration.lib.agreements.schema import Agreement, Calendar, ReviewLog
 
-SCHEMAS = {
+SCHEMAS: dict[str, type[BaseModel]] = {
     "agreement.schema.json": Agreement,
     "calendar.schema.json": Calendar,
     "review.schema.json": ReviewLog,

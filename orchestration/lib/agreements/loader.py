@@ -30,6 +30,7 @@ class DefinitionsError(Exception):
         super().__init__(f"{len(errors)} error(s) in SLA definitions:\n" + "\n".join(errors))
 
 
+# why ignore[misc]: the base is chosen at import time (libyaml's loader when installed)
 class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML with exact decimals and no silently duplicated keys.
 
@@ -58,7 +59,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _DecimalLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,  # type: ignore[arg-type]
+    _construct_mapping,
 )
 
 

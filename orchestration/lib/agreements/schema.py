@@ -39,6 +39,7 @@ Slug = Annotated[
 def _duration(value: object) -> object:
     # keep the text for display and validate it here; seconds are derived where needed.
     # a bare number (``within: 30``) is refused with the duration message, not a type error
+    # why ignore[arg-type]: any YAML value reaches this; parse_duration refuses a non-text one
     parse_duration(value)  # type: ignore[arg-type]
     return value
 
@@ -143,6 +144,7 @@ class Calendar(Strict):
         return value
 
     def intervals(self, weekday: str) -> list[tuple[int, int]]:
+        # why ignore[call-overload]: callers pass any weekday name; unknown ones have no hours
         text = self.hours.get(weekday)  # type: ignore[call-overload]
         return _parse_intervals(text) if text else []
 
@@ -189,6 +191,7 @@ class _HigherIsBetter(_Objective):
     def _tiers_below(self) -> _HigherIsBetter:
         for index, tier in enumerate(self.credits or []):
             if tier.below is None:
+                # why ignore[attr-defined]: every concrete objective declares its `kind` literal
                 raise ValueError(f"credits[{index}]: use `below` for a {self.kind} objective")  # type: ignore[attr-defined]
         return self
 

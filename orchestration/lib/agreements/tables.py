@@ -70,7 +70,9 @@ TABLES: dict[str, str] = {
 }
 
 
-def _objective_row(agreement_id: str, default_calendar: str, version: int, order: int, o: Any):
+def _objective_row(
+    agreement_id: str, default_calendar: str, version: int, order: int, o: Any
+) -> tuple[Any, ...]:
     service = priority = within = clock = calendar = None
     min_responses = None
     min_downtime = None

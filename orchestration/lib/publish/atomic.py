@@ -22,7 +22,7 @@ BACKUP_PREFIX = ".backup-"
 
 def recover(reports_dir: Path) -> list[str]:
     """Restore interrupted swaps and drop leftover staging folders; return what was done."""
-    actions = []
+    actions: list[str] = []
     if not reports_dir.exists():
         return actions
     for backup in sorted(reports_dir.glob(f"{BACKUP_PREFIX}*")):

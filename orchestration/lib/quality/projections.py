@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 import duckdb
 
+from orchestration.lib.landing.sql import one
 from orchestration.lib.landing_contract import PROBES, LandingSource
 from orchestration.lib.quality.expectations import Expect
 
@@ -127,11 +128,12 @@ class Scan:
 
     def has_table(self, schema: str, table: str) -> bool:
         return bool(
-            self.connection.execute(
+            one(
+                self.connection,
                 "select count(*) from information_schema.tables "
                 "where table_schema = ? and table_name = ?",
                 [schema, table],
-            ).fetchone()[0]
+            )[0]
         )
 
 
@@ -189,9 +191,12 @@ def _objectives_reading(scan: Scan) -> int:
     kinds = scan.source.objective_kinds
     if not kinds or not scan.has_table("definitions", "objectives"):
         return 0
-    return scan.connection.execute(
-        "select count(*) from definitions.objectives where list_contains(?, kind)", [list(kinds)]
-    ).fetchone()[0]
+    count: int = one(
+        scan.connection,
+        "select count(*) from definitions.objectives where list_contains(?, kind)",
+        [list(kinds)],
+    )[0]
+    return count
 
 
 def has_rows_for_period(scan: Scan) -> Projection:
@@ -323,7 +328,7 @@ def _probe_horizon(scan: Scan) -> dt.datetime | None:
     """The minute after the newest probe of the window: coverage is judged up to there."""
     import pyarrow.compute as pc
 
-    latest = pc.max(scan.probe_days["last_at"]).as_py()
+    latest: dt.datetime | None = pc.max(scan.probe_days["last_at"]).as_py()
     if latest is None:
         return None
     return min(scan.window[1], latest.replace(second=0, microsecond=0) + dt.timedelta(minutes=1))

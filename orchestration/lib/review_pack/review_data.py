@@ -14,19 +14,22 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import duckdb
 
 from orchestration.lib.publish.plan import Review
 from orchestration.lib.review_pack.recommendations import HistoryPoint, recommend
 
+# one row of a mart, by column name
+Row: TypeAlias = dict[str, Any]
+
 EMPTY_ACTION_ROWS = 4
 
 ReviewKey = tuple[str, str]  # agreement_id, review_period_key (the review's folder)
 
 
-def _rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict]:
+def _rows(connection: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Row]:
     cursor = connection.execute(sql, params)
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -40,7 +43,7 @@ def _section(
     order_by: str,
     drop: tuple[str, ...] = (),
     keep_agreement_id: bool = True,
-) -> dict[ReviewKey, list[dict]]:
+) -> dict[ReviewKey, list[Row]]:
     """The rows of ``marts.<model>`` for ``reviews``, by review, in ``order_by`` order.
 
     ``review_period_key`` and the columns in ``drop`` are left out of the rows; so is
@@ -54,7 +57,7 @@ def _section(
         """,
         [[[review.agreement_id, review.folder] for review in reviews]],
     )
-    grouped: dict[ReviewKey, list[dict]] = defaultdict(list)
+    grouped: dict[ReviewKey, list[Row]] = defaultdict(list)
     for row in rows:
         key = (row["agreement_id"], row.pop("review_period_key"))
         if not keep_agreement_id:
@@ -67,9 +70,9 @@ def _section(
 
 def _by_agreement(
     connection: duckdb.DuckDBPyConnection, model: str, agreement_ids: list[str], order_by: str
-) -> dict[str, list[dict]]:
+) -> dict[str, list[Row]]:
     """The rows of ``marts.<model>`` for ``agreement_ids``, by agreement (agreement_id dropped)."""
-    groups: dict[str, list[dict]] = defaultdict(list)
+    groups: dict[str, list[Row]] = defaultdict(list)
     for row in _rows(
         connection,
         f"select * from marts.{model} where list_contains(?, agreement_id) order by {order_by}",
@@ -84,7 +87,7 @@ def review_contexts(
     reviews: Sequence[Review],
     *,
     generated_at: dt.datetime,
-) -> list[dict[str, Any]]:
+) -> list[Row]:
     """The template context of every review in ``reviews``, in that order."""
     if not reviews:
         return []
@@ -101,7 +104,7 @@ def review_contexts(
         connection, "rpt_review_items", agreement_ids, "agreement_id, item_index"
     )
 
-    def section(model: str, order_by: str, **options: Any) -> dict[ReviewKey, list[dict]]:
+    def section(model: str, order_by: str, **options: Any) -> dict[ReviewKey, list[Row]]:
         return _section(connection, model, reviews, order_by=order_by, **options)
 
     scores = section("rpt_review_scores", "objective_order, objective_id, period_key")
@@ -185,11 +188,11 @@ def _period_label(keys: list[str]) -> str:
     return keys[0] if len(keys) == 1 else f"{keys[0]} – {keys[-1]}"
 
 
-def _scorecard(scores: list[dict], keys: list[str]) -> list[dict]:
+def _scorecard(scores: list[Row], keys: list[str]) -> list[Row]:
     """One row per objective with a cell per period of the review window.
 
     ``scores`` come in objective and period order; a cell is the score row itself."""
-    by_objective: dict[str, dict] = {}
+    by_objective: dict[str, Row] = {}
     for row in scores:
         entry = by_objective.setdefault(
             row["objective_id"],
@@ -220,7 +223,7 @@ def _scorecard(scores: list[dict], keys: list[str]) -> list[dict]:
     return ordered
 
 
-def chart_points(history: list[HistoryPoint], warnings: dict[str, bool]) -> list[dict]:
+def chart_points(history: list[HistoryPoint], warnings: dict[str, bool]) -> list[Row]:
     return [
         {
             "period_key": p.period_key,
@@ -232,7 +235,7 @@ def chart_points(history: list[HistoryPoint], warnings: dict[str, bool]) -> list
     ]
 
 
-def _history(rows: list[dict]) -> dict[str, list[HistoryPoint]]:
+def _history(rows: list[Row]) -> dict[str, list[HistoryPoint]]:
     """The trend of each objective (rpt_review_trends: the last periods up to the review's end),
     oldest first."""
     history: dict[str, list[HistoryPoint]] = {}
@@ -245,14 +248,14 @@ def _history(rows: list[dict]) -> dict[str, list[HistoryPoint]]:
     return history
 
 
-def _drivers(objectives: list[dict], outages: list[dict], tickets: list[dict]) -> list[dict]:
+def _drivers(objectives: list[Row], outages: list[Row], tickets: list[Row]) -> list[Row]:
     """What drove each breached objective (rpt_review_*_drivers): its longest outages or its
     most overdue tickets."""
-    outages_of: dict[str, list[dict]] = defaultdict(list)
+    outages_of: dict[str, list[Row]] = defaultdict(list)
     for row in outages:
         # the objective an outage drove is not an outage column: the templates get the outage
         outages_of[row.pop("objective_id")].append(row)
-    tickets_of: dict[str, list[dict]] = defaultdict(list)
+    tickets_of: dict[str, list[Row]] = defaultdict(list)
     for row in tickets:
         tickets_of[row["objective_id"]].append(row)
     return [
@@ -266,7 +269,7 @@ def _drivers(objectives: list[dict], outages: list[dict], tickets: list[dict]) -
     ]
 
 
-def _quarantine(reasons: list[dict], examples: list[dict]) -> dict[str, Any]:
+def _quarantine(reasons: list[Row], examples: list[Row]) -> Row:
     """The data-quality section: counts by source and reason, the first examples, the total."""
     return {
         "counts": [

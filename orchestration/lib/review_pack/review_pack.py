@@ -51,7 +51,8 @@ def render_html(pack: ReviewPack) -> str:
 def _compiler() -> typst.Compiler:
     # one compiler per process: it keeps the parsed template and the font book between packs
     fonts = [path for path in FONT_DIRS if Path(path).is_dir()]
-    return typst.Compiler(PDF_TEMPLATE, font_paths=fonts, ignore_system_fonts=True)
+    # why ignore[misc]: typst.Compiler is generic in its input, which the constructor leaves open
+    return typst.Compiler(PDF_TEMPLATE, font_paths=fonts, ignore_system_fonts=True)  # type: ignore[misc]
 
 
 def render_pdf(pack: ReviewPack, target: Path, *, document_date: dt.date) -> None:

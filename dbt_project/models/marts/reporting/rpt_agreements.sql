@@ -9,20 +9,8 @@ source as (
 
 final as (
 
-    select
-        agreement_id,
-        customer,
-        provider,
-        currency,
-        period,
-        period_months,
-        calendar_id,
-        review_cadence,
-        review_months,
-        responsibilities_json,
-        escalation_json,
-        definitions_sha256,
-    from source
+    -- the staging model's columns as they are; the contract (YAML) states them
+    select * from source
 
 )
 

@@ -9,16 +9,8 @@ source as (
 
 final as (
 
-    select
-        source,
-        file_path,
-        sha256,
-        status,
-        rows_read,
-        rows_loaded,
-        rows_quarantined,
-        message,
-    from source
+    -- the staging model's columns as they are; the contract (YAML) states them
+    select * from source
 
 )
 

@@ -12,31 +12,13 @@ objective_periods as (
 final as (
 
     select
-        agreement_id,
-        period_key,
-        period_start,
-        period_end,
-        period_index,
-        is_in_run_window,
-        version,
-        objective_id,
-        objective_order,
-        objective_name,
-        kind,
-        service_id,
-        priority,
-        cast(target as decimal(18, 4)) as target,  -- noqa: RF04
-        cast(actual as decimal(18, 4)) as actual,
-        unit,
-        is_higher_better,
-        sample_size,
-        cast(coverage_pct as decimal(9, 4)) as coverage_pct,
-        agreed_minutes,
-        down_minutes,
-        status,
-        cast(margin as decimal(18, 4)) as margin,
-        cast(warning_margin as decimal(18, 4)) as warning_margin,
-        is_warning,
+        * replace (
+            cast(target as decimal(18, 4)) as target,  -- noqa: RF04
+            cast(actual as decimal(18, 4)) as actual,  -- noqa: RF04
+            cast(coverage_pct as decimal(9, 4)) as coverage_pct,
+            cast(margin as decimal(18, 4)) as margin,
+            cast(warning_margin as decimal(18, 4)) as warning_margin
+        ),
         case
             when status = 'insufficient_data' then 'grey'
             when status = 'breached' then 'red'

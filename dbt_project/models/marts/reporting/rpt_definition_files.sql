@@ -1,19 +1,3 @@
 -- every definitions file with its SHA-256 (manifest.json)
-with
-
-source as (
-
-    select * from {{ ref('stg_definitions__definition_files') }}
-
-),
-
-final as (
-
-    select
-        path,
-        sha256,
-    from source
-
-)
-
-select * from final
+-- (a view of the staging model; the contract in _reporting__models.yml states the columns)
+select * from {{ ref('stg_definitions__definition_files') }}

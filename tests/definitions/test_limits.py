@@ -3,7 +3,8 @@
 Regression tests for issue 11, point 3: ``monthly_fee: .nan`` ended in a
 ``decimal.InvalidOperation`` traceback, a fee above DECIMAL(18, 2) and a 300-character agreement
 id passed validation and failed later (a cast error, ``File name too long``), and ``service: ""``
-passed and the objective stayed ``insufficient_data`` for ever. Every case names the exact line `sla validate` prints.
+passed and the objective stayed ``insufficient_data`` for ever.
+Every case names the exact line `sla validate` prints.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
 from orchestration.defs.transform.project import dbt_project, ensure_manifest
 from orchestration.defs.transform.translator import SlaDbtTranslator
+from orchestration.lib import dbt_launcher
 from orchestration.lib.settings import DBT_TARGET_DIR, ENV_WAREHOUSE, FULL_REFRESH_TAG
 
 ensure_manifest()
@@ -74,10 +75,15 @@ def sla_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths
     # dbt's profile reads the warehouse path, its models the run period, from the environment
     os.environ[ENV_WAREHOUSE] = paths.warehouse_path
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    # dbt is killed with this process, so a killed run never leaves it holding the warehouse
+    dbt = dbt.model_copy(
+        update={"dbt_executable": dbt_launcher.launcher(dbt.dbt_executable, DBT_TARGET_DIR)}
+    )
     with _environment(
         **dbt_period_env(context.partition_time_window),
         # where dagster-dbt looks for the previous run's parse state
         DBT_TARGET_PATH=str(DBT_TARGET_DIR),
+        **{dbt_launcher.PARENT_PID_ENV: str(os.getpid())},
     ):
         invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context)
         yield from invocation.stream()

@@ -17,10 +17,16 @@ from typing import Protocol
 
 
 class ErrorInfo(Protocol):
-    cls_name: str | None
-    message: str
-    cause: ErrorInfo | None
-    context: ErrorInfo | None
+    """What is read of Dagster's SerializableErrorInfo (read-only, as in its NamedTuple)."""
+
+    @property
+    def cls_name(self) -> str | None: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def cause(self) -> ErrorInfo | None: ...
+    @property
+    def context(self) -> ErrorInfo | None: ...
 
 
 DBT_ERROR_CLASS = "DagsterDbtCliRuntimeError"

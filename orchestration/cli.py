@@ -23,6 +23,7 @@ from orchestration.lib.settings import (
     DEFAULT_REPORTS,
     DEFAULT_WAREHOUSE,
 )
+from orchestration.lib.warehouse_lock import DEFAULT_LOCK_TIMEOUT
 
 app = typer.Typer(
     help="SLA compliance reporting: probes and tickets to compliance, credits and review packs.",
@@ -149,6 +150,15 @@ def run(
             "months (after a back-dated definitions change or late data for closed months)",
         ),
     ] = False,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout",
+            envvar="SLA_LOCK_TIMEOUT",
+            min=0,
+            help="seconds to wait while another run holds the warehouse, then fail",
+        ),
+    ] = DEFAULT_LOCK_TIMEOUT,
 ) -> None:
     """Ingest, check, compute and publish one month or a range of months.
 
@@ -164,15 +174,29 @@ def run(
         warehouse_path=warehouse,
         reports_dir=reports,
     )
-    _run(paths, start, end, full_refresh=full_refresh)
+    _run(paths, start, end, full_refresh=full_refresh, lock_timeout=lock_timeout)
 
 
-def _run(paths: RunPaths, start: dt.date, end: dt.date, *, full_refresh: bool = False) -> None:
+def _run(
+    paths: RunPaths,
+    start: dt.date,
+    end: dt.date,
+    *,
+    full_refresh: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> None:
     from orchestration.runner import run_pipeline
 
     label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}..{end:%Y-%m}"
     try:
-        outcome = run_pipeline(paths, start, end, full_refresh=full_refresh)
+        outcome = run_pipeline(
+            paths,
+            start,
+            end,
+            full_refresh=full_refresh,
+            lock_timeout=lock_timeout,
+            notify=lambda message: err.print(message, soft_wrap=True),
+        )
     except DefinitionsError as error:
         for line in error.errors:
             err.print(line, soft_wrap=True)

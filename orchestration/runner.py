@@ -5,12 +5,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
+import sys
 import threading
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.lib import warehouse_lock
 from orchestration.lib.agreements import load_catalog
+from orchestration.lib.failure_reasons import step_failure_reason
 from orchestration.lib.paths import RunPaths
 from orchestration.lib.settings import FULL_REFRESH_TAG
 
@@ -40,12 +45,16 @@ def run_pipeline(
     log_level: str = "WARNING",
     selection: dg.AssetSelection | None = None,
     full_refresh: bool = False,
+    lock_timeout: float = warehouse_lock.DEFAULT_LOCK_TIMEOUT,
+    notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
     ``selection`` runs a subset (with its checks): the benchmark times stages alone with it.
     ``full_refresh`` rebuilds the incremental dbt models from every landed row, not only the
     months of the run.
+    One run at a time per warehouse: a run finding the warehouse held by another waits up to
+    ``lock_timeout`` seconds (``notify`` says so once), then fails with the holder named.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
@@ -70,16 +79,26 @@ def run_pipeline(
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
     _prefetch("great_expectations")
-    with _instance(instance) as active:
-        result = job.execute_in_process(
-            instance=active,
-            raise_on_error=False,
-            tags=tags,
-            run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            partition_key=first.isoformat() if first == last else None,
-            # this run's paths, in place of the ones the definitions read from the environment
-            resources={"paths": paths},
-        )
+    run_id = str(uuid.uuid4())  # known before the run starts: the warehouse lock names it
+    try:
+        with (
+            warehouse_lock.exclusive(
+                paths.warehouse_path, run_id, timeout=lock_timeout, notify=notify
+            ),
+            _instance(instance) as active,
+        ):
+            result = job.execute_in_process(
+                instance=active,
+                raise_on_error=False,
+                tags=tags,
+                run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+                partition_key=first.isoformat() if first == last else None,
+                run_id=run_id,
+                # this run's paths, in place of the ones the definitions read from the environment
+                resources={"paths": paths},
+            )
+    except warehouse_lock.WarehouseBusy as busy:
+        return RunOutcome(False, run_id, str(busy))
     return _outcome(result)
 
 
@@ -136,8 +155,7 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         if event.event_type_value == "STEP_FAILURE":
             # why ignore[union-attr]: a STEP_FAILURE event always carries StepFailureData
             error = event.event_specific_data.error  # type: ignore[union-attr]
-            message = error.message.strip().splitlines()[0] if error else "failed"
-            reasons.append(f"step {event.step_key} failed: {message}")
+            reasons.append(step_failure_reason(event.step_key or "?", error))
     if failed_checks:
         reasons.insert(0, f"blocking data-quality check failed: {', '.join(failed_checks)}")
     return RunOutcome(

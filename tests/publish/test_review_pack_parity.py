@@ -275,12 +275,12 @@ def test_a_hand_written_pack_reads_the_same_in_html_and_pdf(tmp_path: Path):
 def packs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, ReviewPack, Path, Path]]:
     """Every pack of a real run over 2026-01..2026-03 (the data of test_publication.py)."""
     scenario = Scenario(tmp_path_factory.mktemp("parity"))
-    copy_definitions(scenario.paths.definitions)
-    prepare_definitions(scenario.paths.definitions)
-    write_landing(scenario.paths.landing, LANDING)
+    copy_definitions(scenario.paths.definitions_dir)
+    prepare_definitions(scenario.paths.definitions_dir)
+    write_landing(scenario.paths.landing_dir, LANDING)
     outcome = scenario.run("2026-01", "2026-03")
     assert outcome.success, outcome.reason
-    with warehouse.connect(scenario.paths.warehouse, read_only=True) as connection:
+    with warehouse.connect(scenario.paths.warehouse_path, read_only=True) as connection:
         periods = periods_in_window(connection, dt.date(2026, 1, 1), dt.date(2026, 4, 1))
         reviews = reviews_closing(connection, periods)
         contexts = review_contexts(connection, reviews, generated_at=dt.datetime(2026, 4, 2))

@@ -13,6 +13,7 @@ from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
 from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.transform.translator import SlaDbtTranslator
+from orchestration.lib import dbt_launcher
 from orchestration.lib.settings import DBT_TARGET_DIR, ENV_WAREHOUSE, FULL_REFRESH_TAG
 
 # Importing the definitions never runs dbt: the manifest is prepared beforehand by
@@ -77,12 +78,17 @@ def sla_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths
     and minute-level availability; marts hold KPIs, compliance, credits and chronic breaches per
     agreement, period and objective."""
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    # dbt is killed with this process, so a killed run never leaves it holding the warehouse
+    dbt = dbt.model_copy(
+        update={"dbt_executable": dbt_launcher.launcher(dbt.dbt_executable, DBT_TARGET_DIR)}
+    )
     # dbt's profile reads the warehouse path, its models the run period, from the environment
     with _environment(
         **{ENV_WAREHOUSE: str(paths.warehouse_path)},
         **dbt_period_env(context.partition_time_window),
         # where dagster-dbt looks for the previous run's parse state
         DBT_TARGET_PATH=str(DBT_TARGET_DIR),
+        **{dbt_launcher.PARENT_PID_ENV: str(os.getpid())},
     ):
         invocation = dbt.cli(dbt_build_args(full_refresh=full_refresh), context=context)
         yield from invocation.stream()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+MAX_SECONDS = 3650 * 86_400
 _UNIT_SECONDS = {"d": 86_400, "h": 3_600, "m": 60, "s": 1}
 _PART = re.compile(r"(\d+)\s*([dhms])")
 _WHOLE = re.compile(r"^\s*(\d+\s*[dhms]\s*)+$")
@@ -22,6 +23,10 @@ def parse_duration(text: str) -> int:
     seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in _PART.findall(text))
     if seconds <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
+    if seconds > MAX_SECONDS:
+        # a clock's deadline is a timestamp plus this duration: keep it far inside the warehouse's
+        # timestamp range (and any agreement's lifetime)
+        raise ValueError(f"{text!r} is longer than {MAX_SECONDS // 86_400}d (ten years)")
     return seconds
 
 

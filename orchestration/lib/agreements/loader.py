@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,8 +40,23 @@ class _DecimalLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ig
     """
 
 
+_SPECIAL_FLOATS = {".nan": "NaN", ".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity"}
+
+
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    # YAML's .nan/.inf become Decimal's own NaN/Infinity, which the models refuse per field
+    # ("must be a finite number"); other float forms Decimal cannot read (YAML 1.1's base-60
+    # ``1:30.5``) are a YAML error at their line rather than a decimal.InvalidOperation traceback
+    special = _SPECIAL_FLOATS.get(text.lower())
+    if special is not None:
+        return Decimal(special)
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text!r} is not a decimal number", node.start_mark
+        ) from None
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -106,6 +121,8 @@ def _messages(path: str, error: ValidationError) -> list[str]:
             message = "unknown field (check the spelling; see docs/agreement.schema.json)"
         elif item["type"] == "missing":
             message = "required field is missing"
+        elif item["type"] == "finite_number":
+            message = "must be a finite number (not .nan or .inf)"
         elif item["type"] == "union_tag_invalid":
             message = (
                 f"unknown kind {item['input'].get('kind')!r}: one of availability, "

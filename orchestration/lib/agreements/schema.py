@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -30,9 +31,39 @@ REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 PRIORITIES = ("P1", "P2", "P3", "P4")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# Limits that keep every value inside the warehouse column it lands in (tables.py) and every file
+# named after an id inside a file system's 255-byte name limit; docs/agreements.md lists them.
+ID_MAX_LENGTH = 64  # reports/<period>/review_packs/<agreement_id>.internal.html: 78 bytes at most
+# money is DECIMAL(18, 2) in the warehouse; a quarter's fee (3 x monthly) and the sum of every
+# objective's uncapped credit must fit in it too, so one amount stays far below 10^16
+MONEY_MAX = Decimal("999999999999.99")
+INT_MAX = 2_147_483_647  # the warehouse's `integer` columns (version, counts, minutes)
+
 Slug = Annotated[
     str,
-    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="lowercase letters, digits, - and _"),
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=ID_MAX_LENGTH,
+        description=f"lowercase letters, digits, - and _; at most {ID_MAX_LENGTH} characters",
+    ),
+]
+
+
+def _landed_id(value: str) -> str:
+    # landed ids are trimmed when loaded: an id with outer spaces could never match a probe
+    if value != value.strip():
+        raise ValueError("must not begin or end with a space (landed ids are trimmed)")
+    return value
+
+
+ServiceId = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=ID_MAX_LENGTH,
+        description=f"service_id of the probes; at most {ID_MAX_LENGTH} characters",
+    ),
+    AfterValidator(_landed_id),
 ]
 
 
@@ -49,8 +80,22 @@ Duration = Annotated[
     BeforeValidator(_duration),
     Field(description="a number with a unit: 30m, 4h, 48h, 2d, 1h30m", examples=["30m", "8h"]),
 ]
-Percent = Annotated[Decimal, Field(ge=0, le=100, description="a percentage, 0..100")]
-Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount with 2 decimals")]
+# NaN and infinities are refused by pydantic's Decimal (allow_inf_nan is off): "finite number"
+Percent = Annotated[
+    Decimal, Field(ge=0, le=100, decimal_places=4, description="a percentage, 0..100")
+]
+Money = Annotated[
+    Decimal,
+    Field(
+        ge=0,
+        le=MONEY_MAX,
+        decimal_places=2,
+        description=f"an amount with 2 decimals, at most {MONEY_MAX}",
+    ),
+]
+# targets, margins and tier thresholds are DECIMAL(18, 4): 14 digits before the point, 4 after
+Measure = Annotated[Decimal, Field(max_digits=18, decimal_places=4)]
+Count = Annotated[int, Field(ge=1, le=INT_MAX)]
 
 
 class Strict(BaseModel):
@@ -161,8 +206,8 @@ class CreditTier(Strict):
     latency). The most severe matching tier (highest credit) applies.
     """
 
-    below: Decimal | None = None
-    above: Decimal | None = None
+    below: Measure | None = None
+    above: Measure | None = None
     credit_pct: Percent
 
     @model_validator(mode="after")
@@ -178,7 +223,7 @@ Tiers = Annotated[list[CreditTier], Field(min_length=1)]
 class _Objective(Strict):
     id: Slug
     name: str | None = None
-    warning: Decimal | None = Field(
+    warning: Measure | None = Field(
         default=None,
         ge=0,
         description="amber when met but within this margin of the target (same unit)",
@@ -198,11 +243,10 @@ class _HigherIsBetter(_Objective):
 
 class AvailabilityObjective(_HigherIsBetter):
     kind: Literal["availability"]
-    service: str = Field(description="service_id of the probes")
+    service: ServiceId
     target: Percent
-    min_downtime_minutes: int = Field(
+    min_downtime_minutes: Count = Field(
         default=1,
-        ge=1,
         description="only runs of at least this many consecutive down minutes count as downtime",
     )
 
@@ -225,14 +269,14 @@ class TicketObjective(_HigherIsBetter):
 
 class CsatObjective(_HigherIsBetter):
     kind: Literal["csat"]
-    target: Annotated[Decimal, Field(ge=1, le=5, description="mean score, 1..5")]
-    min_responses: int = Field(default=1, ge=1)
+    target: Annotated[Decimal, Field(ge=1, le=5, decimal_places=4, description="mean score, 1..5")]
+    min_responses: Count = 1
 
 
 class LatencyObjective(_Objective):
     kind: Literal["latency_p95"]
-    service: str
-    target: Annotated[Decimal, Field(gt=0, description="milliseconds; met when p95 <= target")]
+    service: ServiceId
+    target: Annotated[Measure, Field(gt=0, description="milliseconds; met when p95 <= target")]
 
     @model_validator(mode="after")
     def _tiers_above(self) -> LatencyObjective:
@@ -249,8 +293,8 @@ Objective = Annotated[
 
 
 class ChronicBreach(Strict):
-    breaches: int = Field(ge=1)
-    within_periods: int = Field(ge=1)
+    breaches: Count
+    within_periods: Count
 
     @model_validator(mode="after")
     def _possible(self) -> ChronicBreach:
@@ -262,7 +306,7 @@ class ChronicBreach(Strict):
 class Version(Strict):
     """The full terms in force from ``effective_from`` until the next version (or effective_to)."""
 
-    version: int = Field(ge=1)
+    version: Count
     effective_from: dt.date
     effective_to: dt.date | None = Field(
         default=None, description="exclusive end (a period start); omit while in force"
@@ -295,7 +339,7 @@ class Version(Strict):
 
 
 class Escalation(Strict):
-    level: int = Field(ge=1)
+    level: Count
     role: str
     contact: str
     within: Duration | None = None

@@ -21,14 +21,42 @@ MONEY_FORMAT = "#,##0.00"
 MEASURE_FORMAT = "0.00##"
 
 
+# OWASP's CSV injection rule: a cell starting with one of these is a formula (or a DDE payload)
+# to spreadsheet software; prefixed with a single quote it is shown as the text it is
+FORMULA_TRIGGERS = r"^[=+\-@\t\r]"
+
+
+def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``'`` to every text cell that starts with ``=``, ``+``, ``-``, ``@``, tab or CR.
+
+    Only string-typed columns: numbers (``-5.00``) are data, never formulas. One vectorised
+    expression per column, whatever the number of rows.
+    """
+    text_columns = [
+        name
+        for name, dtype in frame.schema.items()
+        if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum)
+    ]
+    return frame.with_columns(
+        pl.when(pl.col(name).cast(pl.String).str.contains(FORMULA_TRIGGERS))
+        .then(pl.lit("'") + pl.col(name).cast(pl.String))
+        .otherwise(pl.col(name).cast(pl.String))
+        .alias(name)
+        for name in text_columns
+    )
+
+
 def write_csv(table: pa.Table, path: Path) -> None:
     """UTF-8 with BOM (so spreadsheet software detects the encoding), CRLF, quoted when needed.
 
     Decimals are written as their exact text with the column's scale (``1234.50``), never
-    through a float; booleans as ``true``/``false``; nulls as empty cells.
+    through a float; booleans as ``true``/``false``; nulls as empty cells. Text that a
+    spreadsheet would run as a formula is neutralised (:func:`neutralise_formulas`).
     """
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
+    # text first, while the decimals are still numbers: a negative amount is never prefixed
+    frame = neutralise_formulas(frame)
     frame = frame.with_columns(
         pl.col(name).cast(pl.String)
         for name, dtype in frame.schema.items()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from orchestration.lib.agreements import load_catalog
+from orchestration.lib.run_record import record_last_run
 from orchestration.lib.settings import FULL_REFRESH_TAG, RunPaths
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -78,6 +79,7 @@ def run_pipeline(
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
             partition_key=first.isoformat() if first == last else None,
         )
+        record_last_run(paths.warehouse, result, active, first, last)
     return _outcome(result, last)
 
 

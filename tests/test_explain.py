@@ -24,6 +24,7 @@ p1-response min(300.00, 200.00 - 100.00) = 100.00; 400.00 before the cap, 200.00
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -208,3 +209,33 @@ def test_explain_unknown_names_one_line_exit_2(case: Scenario, args, words) -> N
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and words in lines[0], result.output
+
+
+def test_explain_figures_are_the_published_ones(case: Scenario) -> None:
+    # the published credits file and `sla explain` read the same marts: the same figures
+    with (case.paths.reports / "2026-03" / "credits.csv").open(encoding="utf-8-sig") as file:
+        published = {
+            row["objective_id"]: (
+                row["actual"],
+                row["credit_amount_uncapped"],
+                row["credit_amount"],
+            )
+            for row in csv.DictReader(file)
+            if row["row_type"] == "objective"
+        }
+    explained = {}
+    for objective in ("uptime", "p1-response"):
+        data = json.loads(_explain(case, objective, "--json").output)
+        explained[objective] = (
+            data["figure"]["actual"],
+            data["credit"]["credit_amount_uncapped"],
+            data["credit"]["credit_amount"],
+        )
+    assert (
+        published
+        == explained
+        == {
+            "uptime": ("99.8654", "100.00", "100.00"),
+            "p1-response": ("50.0000", "300.00", "100.00"),
+        }
+    )

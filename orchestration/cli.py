@@ -230,6 +230,68 @@ def demo(
     out.print(f"reports:   {paths.reports_dir}")
 
 
+# `sla status` and `sla explain`: read-only views of the reports folder and the marts
+# (orchestration/lib/cli_reports/; docs/explain.md)
+JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
+
+
+@app.command()
+def status(
+    definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    reports: ReportsOption = Path(DEFAULT_REPORTS),
+    as_json: JsonOption = False,
+) -> None:
+    """Every published agreement x period: latest version, versions, quarantine, checks."""
+    import json
+
+    from orchestration.lib.cli_reports import ReportError
+    from orchestration.lib.cli_reports.status import collect_status, status_as_json
+    from orchestration.lib.cli_reports.text import status_lines
+
+    try:
+        catalog = load_catalog(definitions.resolve())
+        result = collect_status(reports.resolve(), warehouse.resolve(), sorted(catalog.agreements))
+    except DefinitionsError as error:
+        raise _fail(f"definitions in {definitions} are invalid: {error.errors[0]}", 2) from None
+    except ReportError as error:
+        raise _fail(str(error), 2) from None
+    if as_json:
+        out.print_json(json.dumps(status_as_json(result)))
+    else:
+        for line in status_lines(result):
+            out.print(line, markup=False)
+
+
+@app.command()
+def explain(
+    agreement: Annotated[str, typer.Option(help="the agreement id")],
+    period: Annotated[str, typer.Option(help="the period, YYYY-MM or YYYY-Qn")],
+    objective: Annotated[str, typer.Option(help="the objective id")],
+    definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    reports: ReportsOption = Path(DEFAULT_REPORTS),
+    as_json: JsonOption = False,
+) -> None:
+    """How one objective's figure and credit were computed, read from the marts."""
+    import json
+
+    from orchestration.lib.cli_reports import ReportError
+    from orchestration.lib.cli_reports.explain import collect_explanation, explanation_as_json
+    from orchestration.lib.cli_reports.text import explanation_lines
+
+    del definitions, reports  # the same options as `sla run`; the figures are the warehouse's
+    try:
+        result = collect_explanation(warehouse.resolve(), agreement, period, objective)
+    except ReportError as error:
+        raise _fail(str(error), 2) from None
+    if as_json:
+        out.print_json(json.dumps(explanation_as_json(result)))
+    else:
+        for line in explanation_lines(result):
+            out.print(line, markup=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
 

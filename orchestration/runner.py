@@ -17,6 +17,7 @@ from orchestration.lib import warehouse_lock
 from orchestration.lib.agreements import load_catalog
 from orchestration.lib.failure_reasons import step_failure_reason
 from orchestration.lib.paths import RunPaths
+from orchestration.lib.run_record import record_last_run
 from orchestration.lib.settings import FULL_REFRESH_TAG
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -97,6 +98,7 @@ def run_pipeline(
                 # this run's paths, in place of the ones the definitions read from the environment
                 resources={"paths": paths},
             )
+            record_last_run(paths.warehouse_path, result, active, first, last)
     except warehouse_lock.WarehouseBusy as busy:
         return RunOutcome(False, run_id, str(busy))
     return _outcome(result)

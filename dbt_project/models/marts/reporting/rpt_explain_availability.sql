@@ -1,0 +1,32 @@
+-- the minutes behind an availability figure: one row per agreement x period x availability
+-- objective. unknown_minutes are agreed minutes without any probe result (neither up nor down)
+{{ config(materialized='view') }}
+
+with
+
+measured as (
+
+    select * from {{ ref('int_availability_objectives_measured') }}
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        service_id,
+        min_downtime_minutes,
+        period_minutes,
+        excluded_minutes,
+        agreed_minutes,
+        cast(data_minutes as bigint) as data_minutes,
+        cast(agreed_minutes - data_minutes as bigint) as unknown_minutes,
+        down_minutes,
+        short_down_minutes,
+    from measured
+
+)
+
+select * from final

@@ -1,0 +1,36 @@
+-- the credit tiers of each objective in force for a period, in the agreement's order
+{{ config(materialized='view') }}
+
+with
+
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
+credit_tiers as (
+
+    select * from {{ ref('stg_definitions__credit_tiers') }}
+
+),
+
+final as (
+
+    select
+        periods.agreement_id,
+        periods.period_key,
+        credit_tiers.objective_id,
+        credit_tiers.tier_rank,
+        credit_tiers.comparator,
+        credit_tiers.threshold,
+        credit_tiers.credit_pct,
+    from periods
+    inner join credit_tiers
+        on
+            periods.agreement_id = credit_tiers.agreement_id
+            and periods.version = credit_tiers.version
+
+)
+
+select * from final

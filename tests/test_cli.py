@@ -13,11 +13,27 @@ from orchestration.lib.settings import PROJECT_ROOT
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("command", ["validate", "generate", "run", "demo", "schema"])
+@pytest.mark.parametrize(
+    "command", ["validate", "generate", "run", "demo", "schema", "status", "explain"]
+)
 def test_every_command_has_help(command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("status", ("--definitions", "--warehouse", "--reports", "--json")),
+        ("explain", ("--agreement", "--period", "--objective", "--definitions", "--warehouse",
+                     "--reports", "--json")),
+    ],
+)  # fmt: skip
+def test_status_and_explain_take_the_documented_options(command, options):
+    result = runner.invoke(app, [command, "--help"], terminal_width=200)
+    for option in options:
+        assert option in result.output
 
 
 def test_run_options_are_the_documented_contract():

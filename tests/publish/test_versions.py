@@ -18,16 +18,19 @@ import hashlib
 import io
 import json
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import pyarrow as pa
 import pytest
 from pipeline_data import LANDING, prepare_definitions
 from pipeline_support import Scenario, copy_definitions, write_landing
 
+from orchestration.lib.publish import versions
+from orchestration.lib.publish.writers import write_parquet
 from orchestration.runner import run_pipeline
-
-pytestmark = pytest.mark.slow
 
 LATE_FILE = "tickets/late-2026-03.csv"
 LATE_TICKET = "A3,acme-hosting,P1,2026-03-03T10:00:00Z,2026-03-03T10:45:00Z,2026-03-03T15:00:00Z,2"
@@ -70,6 +73,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return case
 
 
+@pytest.mark.slow
 def test_a_late_ticket_restates_march_as_v2_and_an_unchanged_rerun_adds_nothing(
     scenario: Scenario,
 ):
@@ -134,3 +138,183 @@ def test_a_late_ticket_restates_march_as_v2_and_an_unchanged_rerun_adds_nothing(
         "where period = '2026-03'"
     ) == [(2,)]
     assert first_log  # the first run logged its publication
+
+
+# ------------------------------------------------------------------ the parts, without a run
+
+
+def test_latest_is_a_relative_symlink_or_a_text_file_without_symlinks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v2").mkdir()
+    versions.point_latest(tmp_path, 1)
+    versions.point_latest(tmp_path, 2)
+    assert os.readlink(tmp_path / "latest") == "v2"  # relative: the folder can be moved
+    assert versions.read_latest(tmp_path) == 2
+    assert not (tmp_path / "latest.tmp").exists()
+
+    def no_symlinks(*args: object, **kwargs: object) -> None:
+        raise OSError("symlinks are not supported here")
+
+    monkeypatch.setattr(os, "symlink", no_symlinks)
+    versions.point_latest(tmp_path, 1)
+    assert not (tmp_path / "latest").is_symlink()
+    assert (tmp_path / "latest").read_text() == "v1\n"
+    assert versions.read_latest(tmp_path) == 1
+
+
+def test_a_folder_of_the_unversioned_layout_becomes_v1(tmp_path: Path):
+    old = tmp_path / "2026-03"
+    (old / "review_packs").mkdir(parents=True)
+    (old / "credits.csv").write_text("booked")
+    (old / "manifest.json").write_text("{}")
+    (old / "review_packs" / "acme-hosting.pdf").write_bytes(b"%PDF")
+    before = _hashes(old)
+    assert versions.migrate_legacy(tmp_path, "2026-03") == (
+        "2026-03: moved the unversioned publication into 2026-03/v1"
+    )
+    assert _hashes(old / "v1") == before
+    assert os.readlink(old / "latest") == "v1"
+    assert [p.name for p in tmp_path.iterdir()] == ["2026-03"]
+    # a versioned folder is left alone
+    assert versions.migrate_legacy(tmp_path, "2026-03") is None
+
+
+def test_recovery_completes_a_committed_version_and_drops_an_uncommitted_one(tmp_path: Path):
+    period = tmp_path / "2026-03"
+    for name in ("v1", "v2", "v3"):
+        (period / name).mkdir(parents=True)
+    versions.point_latest(period, 1)
+    # v2 committed (the history holds it) but latest was not moved; v3 never committed
+    actions = versions.recover_period(period, published={1, 2})
+    assert versions.read_latest(period) == 2
+    assert sorted(p.name for p in period.iterdir()) == ["latest", "v1", "v2"]
+    assert actions == [
+        "2026-03: latest now names v2 (committed)",
+        "2026-03: removed v3 (never committed)",
+    ]
+
+
+def test_the_reason_names_what_changed_by_path():
+    old = {
+        "input_files": [{"file_path": "tickets/a.csv", "sha256": "1"},
+                        {"file_path": "probes/p.csv", "sha256": "2"}],
+        "definition_files": [{"path": "agreements/acme.yaml", "sha256": "3"}],
+        "tools": {"sla-pipeline": "0.1.0"},
+    }  # fmt: skip
+    new = {
+        "input_files": [{"file_path": "tickets/a.csv", "sha256": "9"},
+                        {"file_path": "tickets/late.csv", "sha256": "4"}],
+        "definition_files": [{"path": "agreements/acme.yaml", "sha256": "3"},
+                             {"path": "adjustments/acme.yaml", "sha256": "5"}],
+        "tools": {"sla-pipeline": "0.1.0"},
+    }  # fmt: skip
+    assert versions.restatement_reason(old, new) == (
+        "input added: tickets/late.csv; input changed: tickets/a.csv; "
+        "input removed: probes/p.csv; adjustments added: adjustments/acme.yaml"
+    )
+    same = {**old, "tools": {"sla-pipeline": "0.2.0"}}
+    assert versions.restatement_reason(old, same) == (
+        "pipeline changed: sla-pipeline 0.1.0 -> 0.2.0"
+    )
+
+
+def _ledger(amounts: dict[str | None, str], run_id: str) -> pa.Table:
+    """A two-column stand-in for the ledger: the key columns and the credit."""
+    rows = list(amounts.items())
+    return pa.table({
+        "agreement_id": ["acme"] * len(rows),
+        "period": ["2026-03"] * len(rows),
+        "objective_id": [objective for objective, _ in rows],
+        "credit_amount": pa.array([Decimal(a) for _, a in rows], pa.decimal128(18, 2)),
+        "currency": ["EUR"] * len(rows),
+        "run_id": [run_id] * len(rows),
+        "row_type": ["agreement_total" if o is None else "objective" for o, _ in rows],
+    })  # fmt: skip
+
+
+def test_equal_figures_apart_from_the_run_id_are_the_same_publication(tmp_path: Path):
+    write_parquet(_ledger({"p1": "0.00", None: "0.00"}, "run-1"), tmp_path / "credits.parquet")
+    with duckdb.connect() as connection:
+        same = _ledger({"p1": "0.00", None: "0.00"}, "run-2")
+        assert versions.same_figures(connection, same, tmp_path / "credits.parquet")
+        changed = _ledger({"p1": "0.01", None: "0.00"}, "run-2")
+        assert not versions.same_figures(connection, changed, tmp_path / "credits.parquet")
+        more = _ledger({"p1": "0.00", "p2": "0.00", None: "0.00"}, "run-2")
+        assert not versions.same_figures(connection, more, tmp_path / "credits.parquet")
+
+
+def _staged(tmp_path: Path, version: int, ledger: pa.Table) -> versions.StagedVersion:
+    folder = tmp_path / "staging" / "2026-03" / f"v{version}"
+    folder.mkdir(parents=True)
+    (folder / "credits.csv").write_text(f"v{version}")
+    return versions.StagedVersion(
+        "2026-03", version, version - 1 or None, folder, ledger, reason="input added: t.csv"
+    )
+
+
+def test_restatement_rows_are_changed_appeared_and_disappeared_rows(tmp_path: Path):
+    reports = tmp_path / "reports"
+    at = dt.datetime(2026, 4, 2)
+    with duckdb.connect() as connection:
+        v1 = _ledger({"p1": "0.00", "p2": "100.00", "csat": "0.00", None: "100.00"}, "a")
+        with versions.history_transaction(connection, reports, v1) as history:
+            staged = _staged(tmp_path, 1, v1)
+            history.record(staged, at)
+            history.install(staged)
+        v2 = _ledger({"p1": "600.00", "csat": "0.00", "avail": "50.00", None: "650.00"}, "b")
+        with versions.history_transaction(connection, reports, v2) as history:
+            staged = _staged(tmp_path, 2, v2)
+            history.record(staged, at)
+            restated = history.restatement(staged).to_pylist()
+    assert list(restated[0]) == RESTATEMENT_COLUMNS
+    # p1 0 -> 600 (+600), p2 disappeared (-100), avail appeared (+50), total 100 -> 650 (+550);
+    # csat is equal and not listed. Objective rows in ledger order (the new line, else the old
+    # one: p1 1, p2 was 2, avail 3), the agreement total last
+    assert [(r["objective_id"], r["old_credit_amount"], r["new_credit_amount"],
+             r["difference"]) for r in restated] == [
+        ("p1", Decimal("0.00"), Decimal("600.00"), Decimal("600.00")),
+        ("p2", Decimal("100.00"), None, Decimal("-100.00")),
+        ("avail", None, Decimal("50.00"), Decimal("50.00")),
+        (None, Decimal("100.00"), Decimal("650.00"), Decimal("550.00")),
+    ]  # fmt: skip
+    assert {(r["old_version"], r["new_version"], r["reason"]) for r in restated} == {
+        (1, 2, "input added: t.csv")
+    }
+
+
+def test_a_failed_install_leaves_no_history_and_no_folder(tmp_path: Path):
+    reports = tmp_path / "reports"
+    ledger = _ledger({"p1": "0.00", None: "0.00"}, "a")
+    (reports / "2026-03" / "v1").mkdir(parents=True)  # in the way: install refuses
+    (reports / "2026-03" / "v1" / "credits.csv").write_text("booked")
+    with duckdb.connect() as connection:
+        staged = _staged(tmp_path, 1, ledger)
+        with (
+            pytest.raises(versions.PublicationError, match="not overwriting"),
+            versions.history_transaction(connection, reports, ledger) as history,
+        ):
+            history.record(staged, dt.datetime(2026, 4, 2))
+            history.install(staged)
+        assert versions.history_versions(connection, ["2026-03"]) == {"2026-03": set()}
+    assert (reports / "2026-03" / "v1" / "credits.csv").read_text() == "booked"
+
+
+def test_a_failed_commit_moves_the_installed_folder_back_out(tmp_path: Path):
+    reports = tmp_path / "reports"
+    ledger = _ledger({"p1": "0.00", None: "0.00"}, "a")
+    with duckdb.connect() as connection:
+        staged = _staged(tmp_path, 1, ledger)
+        with (
+            pytest.raises(duckdb.Error),
+            versions.history_transaction(connection, reports, ledger) as history,
+        ):
+            history.record(staged, dt.datetime(2026, 4, 2))
+            history.install(staged)
+            assert (reports / "2026-03" / "v1").is_dir()
+            # stands in for a commit that fails: the transaction is aborted before it
+            connection.execute("select error('disk full')")
+        assert versions.history_versions(connection, ["2026-03"]) == {"2026-03": set()}
+    assert not (reports / "2026-03" / "v1").exists()
+    assert (staged.staged / "credits.csv").read_text() == "v1"

@@ -97,9 +97,9 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             deps=MANIFEST_DEPS,
             group_name="publish",
             kinds={"json"},
-            description="Per period version: version number, publication time, run id, tool versions, the definitions' "
-            "SHA-256, every input file's SHA-256 and row counts, and every published file's "
-            "SHA-256. reports/<period>/latest/manifest.json.",
+            description="Per period version: version number, publication time, run id, tool "
+            "versions, the definitions' SHA-256, every input file's SHA-256 and row counts, "
+            "and every published file's SHA-256. reports/<period>/latest/manifest.json.",
         ),
     ],
     partitions_def=monthly_partitions,

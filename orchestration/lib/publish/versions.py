@@ -136,7 +136,9 @@ def recover_period(period_dir: Path, published: set[int]) -> list[str]:
     return actions
 
 
-def history_versions(connection: duckdb.DuckDBPyConnection, periods: list[str]) -> dict:
+def history_versions(
+    connection: duckdb.DuckDBPyConnection, periods: list[str]
+) -> dict[str, set[int]]:
     """``{period: {versions}}`` held by the history table (empty before its first write)."""
     exists = connection.execute(
         "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",

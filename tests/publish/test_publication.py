@@ -203,7 +203,10 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
 
 def _unpublished_copy(case: Scenario, target: Path) -> Path:
     """The module's warehouse without its publication history: publishing it into an empty
-    reports folder is a first publication (v1) again."""
+    reports folder is a first publication (v1) again. The copy keeps the file name: the
+    warehouse's views name their catalog, which is the file's stem."""
+    target = target / case.paths.warehouse.name
+    target.parent.mkdir(parents=True)
     shutil.copy(case.paths.warehouse, target)
     with warehouse.connect(target) as connection:
         connection.execute("drop schema if exists publications cascade")
@@ -216,7 +219,7 @@ def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path)
     published = json.loads(manifest.read_text())
     copies = []
     for name in ("first", "second"):
-        copy = _unpublished_copy(case, tmp_path / f"{name}.duckdb")
+        copy = _unpublished_copy(case, tmp_path / f"{name}-warehouse")
         with warehouse.connect(copy) as connection:
             publish_window(
                 connection,
@@ -392,7 +395,7 @@ def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: P
 def test_same_inputs_give_byte_identical_review_packs(case: Scenario, tmp_path: Path):
     """The PDF carries a fixed creation date (the review's end), not the time of rendering."""
     for name in ("first", "second"):
-        copy = _unpublished_copy(case, tmp_path / f"{name}.duckdb")
+        copy = _unpublished_copy(case, tmp_path / f"{name}-warehouse")
         with warehouse.connect(copy) as connection:
             publish_window(
                 connection, tmp_path / name, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1),

@@ -276,7 +276,7 @@ def run(scale: Scale, out: Path, report: Report, with_demo: bool) -> None:
         ingest = stages["definitions + ingest"]
         report.add(Row(f"ingest Parquet: {rows_read:,} rows (rows/s)",
                        f"{rows_read / ingest:,.0f}" if ingest else "-", "-", "-"))  # fmt: skip
-        packs = len(list((parquet_root / "reports").glob("*/review_packs/*.pdf")))
+        packs = len(list((parquet_root / "reports").glob("*/latest/review_packs/*.pdf")))
         per_pack = stages["publish"] / packs if packs else 0
         report.add(Row(f"publications: {packs} review packs with ledgers (s per pack)",
                        f"{per_pack:.3f}", "-", "-"))  # fmt: skip

@@ -36,16 +36,16 @@ def test_generate_then_run_from_any_directory(tmp_path):
     assert (tmp_path / "data" / "warehouse.duckdb").exists()
 
     for month in ("2026-01", "2026-02"):
-        ledger = tmp_path / "reports" / month / "credits.csv"
+        ledger = tmp_path / "reports" / month / "latest" / "credits.csv"
         with ledger.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.DictReader(handle))
         # the two monthly example agreements each have a ledger block in every month
         assert {"acme-hosting", "initech-platform"} <= {r["agreement_id"] for r in rows}
-        assert (tmp_path / "reports" / month / "manifest.json").exists()
+        assert (tmp_path / "reports" / month / "latest" / "manifest.json").exists()
 
     # a full refresh rebuilds the incremental models from every landed row; on unchanged data it
     # must publish the same ledger as the month-window build (run_id aside)
-    before = _ledger_without_run_id(tmp_path / "reports" / "2026-02" / "credits.csv")
+    before = _ledger_without_run_id(tmp_path / "reports" / "2026-02" / "latest" / "credits.csv")
     # a row outside every window of the data: a window rebuild keeps it, a full refresh does not
     warehouse = tmp_path / "data" / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as connection:
@@ -66,7 +66,12 @@ def test_generate_then_run_from_any_directory(tmp_path):
             "where service_id = 'sentinel'"
         ).fetchone()[0]  # type: ignore[index]
     assert sentinels == 0
-    assert _ledger_without_run_id(tmp_path / "reports" / "2026-02" / "credits.csv") == before
+    assert (
+        _ledger_without_run_id(tmp_path / "reports" / "2026-02" / "latest" / "credits.csv")
+        == before
+    )
+    # ... so the refreshed run published no new version of 2026-02
+    assert sorted(p.name for p in (tmp_path / "reports" / "2026-02").iterdir()) == ["latest", "v1"]
 
     # a bad period is refused with a one-line reason and a non-zero exit
     refused = subprocess.run(

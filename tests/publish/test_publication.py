@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import subprocess
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -76,7 +77,7 @@ def _files(root: Path) -> dict[str, str]:
 
 
 def _ledger(reports: Path, period: str) -> list[dict[str, str]]:
-    text = (reports / period / "credits.csv").read_text(encoding="utf-8-sig")
+    text = (reports / period / "latest" / "credits.csv").read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -84,7 +85,12 @@ def _ledger(reports: Path, period: str) -> list[dict[str, str]]:
 
 
 def test_every_period_ending_in_the_window_is_published_with_its_review_packs(reports: Path):
-    files = set(_files(reports))
+    # each period's first publication is its v1, which latest names
+    assert sorted(p.name for p in reports.iterdir()) == sorted(PERIODS)
+    for period in PERIODS:
+        assert sorted(p.name for p in (reports / period).iterdir()) == ["latest", "v1"]
+        assert (reports / period / "latest").resolve() == (reports / period / "v1").resolve()
+    files = {f"{period}/{name}" for period in PERIODS for name in _files(reports / period / "v1")}
     for period in PERIODS:
         for name in (*TABLE_FILES, "credits.xlsx", "manifest.json"):
             assert f"{period}/{name}" in files
@@ -109,12 +115,12 @@ def test_every_period_ending_in_the_window_is_published_with_its_review_packs(re
 
 
 def test_ledger_csv_is_spreadsheet_text_with_the_fixed_columns(reports: Path):
-    raw = (reports / "2026-03" / "credits.csv").read_bytes()
+    raw = (reports / "2026-03" / "latest" / "credits.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM for spreadsheet software"
     header = raw[3:].split(b"\r\n", 1)[0].decode().split(",")
     # exactly the contract: no sort helper or other mart column leaks into the file
     assert tuple(header) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS)
-    frame = pl.read_csv(reports / "2026-03" / "credits.csv", infer_schema=False)
+    frame = pl.read_csv(reports / "2026-03" / "latest" / "credits.csv", infer_schema=False)
     for column in ("fee_amount", "credit_amount"):
         assert all(MONEY_TEXT.match(v) for v in frame[column].to_list()), column
     # the hostile customer name survives CSV quoting intact
@@ -167,18 +173,18 @@ def test_ledger_reconciles_to_the_marts_to_the_cent(case: Scenario, reports: Pat
 
 
 def test_ledger_parquet_keeps_money_as_decimal(reports: Path):
-    table = pq.read_table(reports / "2026-Q1" / "credits.parquet")
+    table = pq.read_table(reports / "2026-Q1" / "latest" / "credits.parquet")
     assert table.column_names == [*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS]
     assert table.schema.field("run_id").type == pa.string()
     for column in ("fee_amount", "credit_amount"):
         assert table.schema.field(column).type == pa.decimal128(18, 2)
-    frame = pl.read_parquet(reports / "2026-Q1" / "credits.parquet")
+    frame = pl.read_parquet(reports / "2026-Q1" / "latest" / "credits.parquet")
     total = frame.filter(pl.col("row_type") == "agreement_total")["credit_amount"].to_list()
     assert total == [Decimal("3825.00")]
 
 
 def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
-    workbook = openpyxl.load_workbook(reports / "2026-Q1" / "credits.xlsx")
+    workbook = openpyxl.load_workbook(reports / "2026-Q1" / "latest" / "credits.xlsx")
     sheet = workbook["credits"]
     header = [cell.value for cell in sheet[1]]
     assert tuple(header[: len(LEDGER_COLUMNS)]) == LEDGER_COLUMNS
@@ -195,12 +201,26 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
     assert workbook.properties.created == dt.datetime(2026, 4, 1)
 
 
+def _unpublished_copy(case: Scenario, target: Path) -> Path:
+    """The module's warehouse without its publication history: publishing it into an empty
+    reports folder is a first publication (v1) again. The copy keeps the file name: the
+    warehouse's views name their catalog, which is the file's stem."""
+    target = target / case.paths.warehouse_path.name
+    target.parent.mkdir(parents=True)
+    shutil.copy(case.paths.warehouse_path, target)
+    with warehouse.connect(target) as connection:
+        connection.execute("drop schema if exists publications cascade")
+    return target
+
+
 def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path):
     """Regression: timestamps or unordered rows inside the files would break finance's diff."""
-    published = json.loads((case.paths.reports_dir / "2026-03" / "manifest.json").read_text())
+    manifest = case.paths.reports_dir / "2026-03" / "latest" / "manifest.json"
+    published = json.loads(manifest.read_text())
     copies = []
     for name in ("first", "second"):
-        with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
+        copy = _unpublished_copy(case, tmp_path / f"{name}-warehouse")
+        with warehouse.connect(copy) as connection:
             publish_window(
                 connection,
                 tmp_path / name,
@@ -214,10 +234,10 @@ def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path)
         copies.append(tmp_path / name)
     for period in ("2026-03", "2026-Q1"):
         for name in LEDGERS:
-            first, second = (c / period / name for c in copies)
+            first, second = (c / period / "latest" / name for c in copies)
             assert first.read_bytes() == second.read_bytes(), f"{period}/{name} differs"
             # ... and equal to what the pipeline run itself published
-            original = case.paths.reports_dir / period / name
+            original = case.paths.reports_dir / period / "latest" / name
             assert first.read_bytes() == original.read_bytes(), f"{period}/{name} vs pipeline"
 
 
@@ -225,7 +245,7 @@ def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path)
 
 
 def test_compliance_columns_are_the_published_contract(case: Scenario, reports: Path):
-    header = pl.read_csv(reports / "2026-03" / "compliance.csv", infer_schema=False)
+    header = pl.read_csv(reports / "2026-03" / "latest" / "compliance.csv", infer_schema=False)
     assert header.columns == [
         "agreement_id", "customer", "period", "period_start", "period_end", "objective_id",
         "objective_order", "objective_name", "kind", "service_id", "priority", "target",
@@ -239,14 +259,14 @@ def test_compliance_columns_are_the_published_contract(case: Scenario, reports: 
 
 
 def _ledger_frame(reports: Path, period: str) -> pl.DataFrame:
-    return pl.read_csv(reports / period / "credits.csv", infer_schema=False)
+    return pl.read_csv(reports / period / "latest" / "credits.csv", infer_schema=False)
 
 
 def test_compliance_lists_every_agreement_objective_period_as_in_the_marts(
     case: Scenario, reports: Path
 ):
     for period in PERIODS:
-        frame = pl.read_csv(reports / period / "compliance.csv", infer_schema=False)
+        frame = pl.read_csv(reports / period / "latest" / "compliance.csv", infer_schema=False)
         marts = case.query(
             "select agreement_id, objective_id, status, sample_size from marts.objective_periods "
             "where period_key = ?",
@@ -258,9 +278,9 @@ def test_compliance_lists_every_agreement_objective_period_as_in_the_marts(
         }
         assert published == {(a, o): (s, str(n) if n is not None else None) for a, o, s, n in marts}
         assert set(frame["period"]) == {period}
-        parquet = pl.read_parquet(reports / period / "compliance.parquet")
+        parquet = pl.read_parquet(reports / period / "latest" / "compliance.parquet")
         assert parquet.height == frame.height
-    march = pl.read_csv(reports / "2026-03" / "compliance.csv", infer_schema=False)
+    march = pl.read_csv(reports / "2026-03" / "latest" / "compliance.csv", infer_schema=False)
     p1 = march.filter(
         (pl.col("agreement_id") == "acme-hosting") & (pl.col("objective_id") == "p1-first-response")
     ).row(0, named=True)
@@ -295,7 +315,7 @@ def _parse(path: Path) -> _Collector:
 
 
 def test_review_pack_escapes_values_from_definitions(reports: Path):
-    page = _parse(reports / "2026-03" / "review_packs" / "acme-hosting.html")
+    page = _parse(reports / "2026-03" / "latest" / "review_packs" / "acme-hosting.html")
     assert "script" not in page.tags, "a customer name became markup"
     assert "b" not in page.tags, "an action item became markup"
     text = "".join(page.text)
@@ -304,7 +324,7 @@ def test_review_pack_escapes_values_from_definitions(reports: Path):
 
 
 def test_review_pack_covers_the_quarter_with_scorecard_and_carried_items(reports: Path):
-    page = _parse(reports / "2026-03" / "review_packs" / "acme-hosting.html")
+    page = _parse(reports / "2026-03" / "latest" / "review_packs" / "acme-hosting.html")
     text = " ".join(" ".join(page.text).split())
     assert "Circulated for review" in text
     for month in ("2026-01", "2026-02", "2026-03"):
@@ -320,7 +340,7 @@ def test_review_pack_covers_the_quarter_with_scorecard_and_carried_items(reports
 
 
 def test_review_pack_pdf_reads_as_a_person_sees_it(reports: Path, tmp_path: Path):
-    pdf = reports / "2026-03" / "review_packs" / "acme-hosting.pdf"
+    pdf = reports / "2026-03" / "latest" / "review_packs" / "acme-hosting.pdf"
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 2
     first = " ".join(reader.pages[0].extract_text().split())
@@ -350,7 +370,7 @@ def _html_text(path: Path) -> str:
 def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: Path):
     """Regression: the PDF (Typst) and the HTML (Jinja2) are two templates; a figure formatted
     differently in one of them would give the meeting two versions of the truth."""
-    folder = reports / "2026-03" / "review_packs"
+    folder = reports / "2026-03" / "latest" / "review_packs"
     html, pdf = _html_text(folder / "acme-hosting.html"), _pdf_text(folder / "acme-hosting.pdf")
     with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
         periods = periods_in_window(connection, dt.date(2026, 3, 1), dt.date(2026, 4, 1))
@@ -375,12 +395,13 @@ def test_pdf_and_html_show_the_same_scorecard_figures(case: Scenario, reports: P
 def test_same_inputs_give_byte_identical_review_packs(case: Scenario, tmp_path: Path):
     """The PDF carries a fixed creation date (the review's end), not the time of rendering."""
     for name in ("first", "second"):
-        with warehouse.connect(case.paths.warehouse_path, read_only=True) as connection:
+        copy = _unpublished_copy(case, tmp_path / f"{name}-warehouse")
+        with warehouse.connect(copy) as connection:
             publish_window(
                 connection, tmp_path / name, start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1),
                 run_id="run", generated_at=dt.datetime(2026, 4, 2, 6, 0),
             )  # fmt: skip
-    packs = sorted((tmp_path / "first").glob("*/review_packs/*"))
+    packs = sorted((tmp_path / "first").glob("*/latest/review_packs/*"))
     assert {p.suffix for p in packs} == {".html", ".pdf"}
     for pack in packs:
         twin = tmp_path / "second" / pack.relative_to(tmp_path / "first")
@@ -423,12 +444,12 @@ def test_packs_rendered_in_worker_processes_equal_those_rendered_in_process(
 def test_manifest_traces_inputs_definitions_and_files(case: Scenario, reports: Path):
     sha = case.query("select any_value(definitions_sha256) from definitions.agreements")[0][0]
     for period in PERIODS:
-        manifest = json.loads((reports / period / "manifest.json").read_text())
+        manifest = json.loads((reports / period / "latest" / "manifest.json").read_text())
         assert manifest["run_id"] == case.run_id  # type: ignore[attr-defined]
         assert manifest["definitions_sha256"] == sha
         assert set(manifest["tools"]) >= {"python", "duckdb", "dbt-core", "dagster", "sla-pipeline"}
         listed = {f["path"]: f["sha256"] for f in manifest["files"]}
-        present = _files(reports / period)
+        present = _files(reports / period / "latest")
         present.pop("manifest.json")
         assert listed == present
     inputs = {f["source"]: f for f in manifest["input_files"]}
@@ -456,12 +477,29 @@ def test_a_failure_half_way_leaves_the_last_publication_untouched(
         render(pack, target, **kwargs)
 
     monkeypatch.setattr(review_pack, "render_pdf", fail_on_second)
-    # the same range as the module's run: its data passes the input checks, so the run gets
-    # as far as the publication
-    outcome = case.run("2026-01", "2026-03")
+    # the same range as the module's run (its data passes the input checks, so the run gets as
+    # far as the publication) plus a late P1 ticket that changes acme's March: 2026-03 gets a
+    # new version with two packs (initech's March, acme's Q1 review), the other periods none
+    late = case.paths.landing_dir / "tickets" / "late.csv"
+    write_landing(
+        case.paths.landing_dir,
+        {"tickets/late.csv": "A9,acme-hosting,P1,2026-03-09T10:00:00Z,2026-03-09T11:00:00Z,,"},
+    )
+    try:
+        outcome = case.run("2026-01", "2026-03")
+    finally:
+        late.unlink()
     assert not outcome.success
     assert any("publications" in step for step in outcome.failed_steps), outcome.reason
     assert len(calls) == 2, "the publication did not get half-way"
     assert _files(case.paths.reports_dir) == before, "published files changed"
-    leftovers = [p.name for p in case.paths.reports_dir.iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in case.paths.reports_dir.rglob(".*")]
     assert leftovers == []
+    assert sorted(p.name for p in (case.paths.reports_dir / "2026-03").iterdir()) == [
+        "latest",
+        "v1",
+    ]
+    # the history never says a version was published whose folder is not in place
+    assert case.query(
+        "select distinct version from publications.credits_ledger_history where period = '2026-03'"
+    ) == [(1,)]

@@ -1,8 +1,10 @@
 """The publications of a run: compliance table, credits ledger, review packs and manifest.
 
 One multi-asset in one op, because the four outputs are published together or not at all: every
-file is written to a staging folder and the period folders are swapped into place at the end
-(see ``atomic.py`` and docs/publications.md).
+file is written to a staging folder, and each period whose figures changed gets a new version
+folder ``reports/<period>/v<n>`` renamed into place at the end, its ledger appended to
+``publications.credits_ledger_history`` in the same short transaction (``versions.py``,
+docs/publications.md). ``reports/<period>/latest`` names the newest version.
 """
 
 import datetime as dt
@@ -65,7 +67,7 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             kinds={"csv", "parquet"},
             description="The compliance table analysts read: one row per agreement × objective "
             "× period with actual, target, status (met/breached/insufficient data), margin, "
-            "sample size and coverage. reports/<period>/compliance.{csv,parquet}.",
+            "sample size and coverage. reports/<period>/latest/compliance.{csv,parquet}.",
         ),
         dg.AssetSpec(
             CREDITS_KEY,
@@ -76,7 +78,9 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             "objective (zero credits included, so it reconciles with the compliance table) and "
             "one agreement_total row per agreement with the amount payable after cap and "
             "minimum. Byte-identical for the same inputs and run id. "
-            "reports/<period>/credits.{csv,parquet,xlsx}.",
+            "reports/<period>/latest/credits.{csv,parquet,xlsx}; every version's ledger "
+            "is kept in publications.credits_ledger_history and a re-run that changes figures "
+            "writes credits_restatement.csv into its new version.",
         ),
         dg.AssetSpec(
             PACKS_KEY,
@@ -86,16 +90,16 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             description="One review pack per agreement and review period (the agreement's "
             "review cadence), circulated before the service review meeting: scorecard, trends, "
             "breach drivers, credits, chronic breaches, data quality, recommendations and "
-            "action items. reports/<period>/review_packs/<agreement_id>.{html,pdf}.",
+            "action items. reports/<period>/latest/review_packs/<agreement_id>.{html,pdf}.",
         ),
         dg.AssetSpec(
             MANIFEST_KEY,
             deps=MANIFEST_DEPS,
             group_name="publish",
             kinds={"json"},
-            description="Per period folder: run id and time, tool versions, the definitions' "
-            "SHA-256, every input file's SHA-256 and row counts, and every published file's "
-            "SHA-256. reports/<period>/manifest.json.",
+            description="Per period version: version number, publication time, run id, tool "
+            "versions, the definitions' SHA-256, every input file's SHA-256 and row counts, "
+            "and every published file's SHA-256. reports/<period>/latest/manifest.json.",
         ),
     ],
     partitions_def=monthly_partitions,
@@ -107,7 +111,8 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
     window = context.partition_time_window
     start, end = window.start.date(), window.end.date()
     generated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    with paths.connect(read_only=True) as connection:
+    # writable: the publication appends to publications.credits_ledger_history
+    with paths.connect() as connection:
         summary = publish_window(
             connection,
             Path(paths.reports_dir),
@@ -118,7 +123,12 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
             log=context.log.info,
         )
     reports = str(Path(paths.reports_dir))
-    common = {"reports_dir": reports, "periods": ", ".join(summary.periods) or "none"}
+    common = {
+        "reports_dir": reports,
+        "periods": ", ".join(summary.periods) or "none",
+        "versions": ", ".join(summary.versions) or "none",
+        "unchanged": ", ".join(summary.unchanged) or "none",
+    }
     yield dg.MaterializeResult(
         asset_key=COMPLIANCE_KEY,
         metadata={
@@ -129,7 +139,12 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
     )
     yield dg.MaterializeResult(
         asset_key=CREDITS_KEY,
-        metadata={**common, "rows": summary.credit_rows, "files": "\n".join(summary.credits)},
+        metadata={
+            **common,
+            "rows": summary.credit_rows,
+            "files": "\n".join(summary.credits),
+            "restatements": "\n".join(summary.restatements) or "none",
+        },
     )
     yield dg.MaterializeResult(
         asset_key=PACKS_KEY,

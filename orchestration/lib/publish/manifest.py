@@ -1,4 +1,4 @@
-"""manifest.json: what a period folder was made from and what it holds (audit, reconciliation)."""
+"""manifest.json: what a period version was made from and what it holds (audit, reconciliation)."""
 
 from __future__ import annotations
 
@@ -67,13 +67,23 @@ def write_manifest(
     window: tuple[dt.date, dt.date],
     inputs: dict[str, Any],
     agreements: list[dict[str, Any]],
+    version: int,
+    published_at: dt.datetime,
+    previous_version: int | None = None,
 ) -> Path:
-    """Write ``folder/manifest.json`` listing every other file of the folder with its SHA-256."""
+    """Write ``folder/manifest.json`` listing every other file of the folder with its SHA-256.
+
+    ``folder`` is one version of a period (``<period>/v<version>``); ``previous_version`` is the
+    version it restates (None for the first).
+    """
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST_NAME)
     document = {
         "run_id": run_id,
         "generated_at": generated_at.isoformat(),
         "period": period_key,
+        "version": version,
+        "previous_version": previous_version,
+        "published_at": published_at.isoformat(),
         "run_window": {"start": window[0].isoformat(), "end_exclusive": window[1].isoformat()},
         "tools": tool_versions(),
         **inputs,

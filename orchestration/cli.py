@@ -149,6 +149,14 @@ def run(
             "months (after a back-dated definitions change or late data for closed months)",
         ),
     ] = False,
+    accept_shrunk: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--accept-shrunk",
+            help="accept this landing file's re-delivery with fewer rows than were loaded "
+            "before (repeatable); otherwise it blocks the run",
+        ),
+    ] = None,
 ) -> None:
     """Ingest, check, compute and publish one month or a range of months.
 
@@ -164,15 +172,25 @@ def run(
         warehouse=warehouse.resolve(),
         reports=reports.resolve(),
     )
-    _run(paths, start, end, full_refresh=full_refresh)
+    accepted = tuple(str(path.absolute()) for path in accept_shrunk or ())
+    _run(paths, start, end, full_refresh=full_refresh, accept_shrunk=accepted)
 
 
-def _run(paths: RunPaths, start: dt.date, end: dt.date, *, full_refresh: bool = False) -> None:
+def _run(
+    paths: RunPaths,
+    start: dt.date,
+    end: dt.date,
+    *,
+    full_refresh: bool = False,
+    accept_shrunk: tuple[str, ...] = (),
+) -> None:
     from orchestration.runner import run_pipeline
 
     label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}..{end:%Y-%m}"
     try:
-        outcome = run_pipeline(paths, start, end, full_refresh=full_refresh)
+        outcome = run_pipeline(
+            paths, start, end, full_refresh=full_refresh, accept_shrunk=accept_shrunk
+        )
     except DefinitionsError as error:
         for line in error.errors:
             err.print(line, soft_wrap=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
+import json
 import threading
 from dataclasses import dataclass, field
 
 import dagster as dg
 
 from orchestration.lib.agreements import load_catalog
-from orchestration.lib.settings import FULL_REFRESH_TAG, RunPaths
+from orchestration.lib.settings import ACCEPT_SHRUNK_TAG, FULL_REFRESH_TAG, RunPaths
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -39,12 +40,14 @@ def run_pipeline(
     log_level: str = "WARNING",
     selection: dg.AssetSelection | None = None,
     full_refresh: bool = False,
+    accept_shrunk: tuple[str, ...] = (),
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
     ``selection`` runs a subset (with its checks): the benchmark times stages alone with it.
     ``full_refresh`` rebuilds the incremental dbt models from every landed row, not only the
-    months of the run.
+    months of the run. ``accept_shrunk``: landing files whose re-delivery with fewer rows is
+    accepted (otherwise it blocks the run).
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions)  # the same validation as `sla validate`, before any step
@@ -69,6 +72,8 @@ def run_pipeline(
     )
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
+    if accept_shrunk:
+        tags[ACCEPT_SHRUNK_TAG] = json.dumps(list(accept_shrunk))
     _prefetch("great_expectations")
     with _instance(instance) as active:
         result = job.execute_in_process(

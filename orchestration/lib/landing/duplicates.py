@@ -172,19 +172,48 @@ def classify_duplicates(
     )
 
 
-def superseded_files(connection: duckdb.DuckDBPyConnection) -> set[str]:
-    """The files whose loaded rows the file just classified supersedes (a file whose name sorts
-    earlier, with a loaded row of a key this file loads): they are reloaded, and give way."""
+def superseded_files(
+    connection: duckdb.DuckDBPyConnection, source: LandingSource, file_label: str
+) -> set[str]:
+    """The other files whose verdicts the file just loaded changes, to be reloaded: a file whose
+    name sorts earlier with a loaded row of a key this file now loads (it gives way), and a file
+    with a row set aside for such a key (``duplicate_row`` or ``superseded_row`` is judged
+    against the row kept, and that row is now this file's)."""
+    files: set[str] = set()
     exists = one(
         connection,
         "select count(*) from duckdb_tables() where table_name = 'carrier_verdicts' and temporary",
     )[0]
-    if not exists:
-        return set()
-    rows = connection.execute(
-        "select distinct source_file from carrier_verdicts where not is_superseded"
-    ).fetchall()
-    return {row[0] for row in rows}
+    if exists:
+        rows = connection.execute(
+            "select distinct source_file from carrier_verdicts where not is_superseded"
+        ).fetchall()
+        files |= {row[0] for row in rows}
+    (set_aside,) = one(
+        connection,
+        f"select count(*) from quarantine.{source.name} "
+        "where reason_code in ('duplicate_row', 'superseded_row') and source_file <> ?",
+        [file_label],
+    )
+    if set_aside:
+        parsed = ", ".join(f"{source.column(k).parsed} as {k}" for k in source.key)
+        same_key = " and ".join(f"kept.{k} is not distinct from set_aside.{k}" for k in source.key)
+        rows = connection.execute(
+            f"""
+            with set_aside as (
+                select source_file, {parsed} from quarantine.{source.name}
+                where reason_code in ('duplicate_row', 'superseded_row') and source_file <> $label
+            )
+            select distinct source_file from set_aside
+            where exists (
+                select 1 from raw.{source.name} as kept
+                where kept.source_file = $label and {same_key}
+            )
+            """,
+            {"label": file_label},
+        ).fetchall()
+        files |= {row[0] for row in rows}
+    return files
 
 
 def files_no_longer_superseded(

@@ -189,7 +189,7 @@ def ingest_folder(
             shrink_floor=shrink_floor,
         )  # fmt: skip
         reports[label] = report
-        pending |= superseded_files(connection)
+        pending |= superseded_files(connection, source, label)
     # a blocked file keeps its earlier rows: it is not read again until accepted
     reloadable = {
         label: path for label, path in paths.items() if reports[label].status != "blocked"
@@ -235,5 +235,5 @@ def _reload_superseded(
                 connection, source, paths[label], label,
                 load_time=load_time, status=status, reference=reference, replace_rows=True,
             )  # fmt: skip
-            pending |= superseded_files(connection)
+            pending |= superseded_files(connection, source, label)
     raise RuntimeError(f"{source.name}: superseded files did not settle")  # pragma: no cover

@@ -567,7 +567,8 @@ LANDING_FILES_COLUMNS = (
     Column("sha256", "varchar", description="The SHA-256 of the file's bytes as last loaded."),
     Column(
         "status", "varchar",
-        description="What its last load did: loaded, replaced, reloaded or rejected.",
+        description="What its last load did: loaded, replaced, reloaded or rejected; ignored: "
+        "not a landing file (the message says why).",
     ),
     Column("rows_read", "bigint", description="Rows read; always rows_loaded + rows_quarantined."),
     Column("rows_loaded", "bigint", description="Rows loaded into `raw.<source>`."),

@@ -78,8 +78,7 @@ def test_every_entry_not_taken_is_listed_as_ignored_with_its_reason(warehouse, t
     assert sum(r.status == "ignored" for r in reports) == 7
     # reconciliation still holds for every file: ignored entries read, load and set aside 0 rows
     assert warehouse.rows(
-        "select count(*) from raw.landing_files "
-        "where rows_read <> rows_loaded + rows_quarantined"
+        "select count(*) from raw.landing_files where rows_read <> rows_loaded + rows_quarantined"
     ) == [(0,)]
 
     # a second load lists the same entries once (they are replaced, not added)

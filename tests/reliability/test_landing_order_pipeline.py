@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 MARTS = (
     "select * from marts.credits_ledger order by all",
     "select * from marts.objective_periods order by all",
-    "select ticket_id, priority, source_file from raw.tickets order by all",
+    "select ticket_id, priority, source_file, source_row from raw.tickets order by all",
     "select source_file, source_row, reason_code from quarantine.tickets order by all",
 )
 
@@ -46,23 +46,24 @@ def test_a_correction_gives_the_same_ledger_whatever_the_load_history(tmp_path: 
         tickets_per_agreement_month=20,
     )  # fmt: skip
     (original,) = (data / "landing" / "tickets").glob("*.csv")
-    header, first, *_ = original.read_text().splitlines()
-    fields = first.split(",")
-    corrected_priority = "P1" if fields[2] != "P1" else "P4"
-    fields[2] = corrected_priority
-    # the correction's name sorts after the original's ("v" > "c"), so it is the one kept
-    correction_text = f"{header}\n{','.join(fields)}\n"
-    correction = original.with_name(original.name.replace(".csv", ".v2.csv"))
+    lines = original.read_text().splitlines()
 
     # history 1: the original alone, then the correction in a second run
     later = tmp_path / "later"
-    run(data, later)
-    correction.write_text(correction_text)
+    first = run(data, later)
+    # a ticket that loaded (a generated file holds a few dirty rows), on line `line`
+    line = min(row[3] for row in first[2])
+    fields = lines[line - 1].split(",")
+    corrected_priority = "P1" if fields[2] != "P1" else "P4"
+    fields[2] = corrected_priority
+    # the correction's name sorts after the original's ("v" > "c"), so it is the one kept
+    correction = original.with_name(original.name.replace(".csv", ".v2.csv"))
+    correction.write_text(f"{lines[0]}\n{','.join(fields)}\n")
     after_correction = run(data, later)
     # history 2: both together on a fresh warehouse
     together = run(data, tmp_path / "together")
     assert after_correction == together
     kept = [row for row in together[2] if row[0] == fields[0]]
-    assert kept == [(fields[0], corrected_priority, f"tickets/{correction.name}")]
-    assert (f"tickets/{original.name}", 2, "superseded_row") in together[3]
+    assert kept == [(fields[0], corrected_priority, f"tickets/{correction.name}", 2)]
+    assert (f"tickets/{original.name}", line, "superseded_row") in together[3]
     shutil.rmtree(later / "reports")

@@ -78,7 +78,13 @@ def test_sla_run_blocks_a_shrunk_probes_file_until_accepted(tmp_path: Path) -> N
     from orchestration.generate import generate_dataset
 
     data = tmp_path / "data"
-    generate_dataset(data, agreements=3, months=1, seed=1, start="2026-03", services=3,
+    generate_dataset(
+        data,
+        agreements=3,
+        months=1,
+        seed=1,
+        start="2026-03",
+        services=3,
         tickets_per_agreement_month=20,
     )
     args = [

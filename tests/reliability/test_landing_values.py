@@ -39,9 +39,7 @@ def parquet(table: pa.Table) -> bytes:
 def outcome(warehouse: Warehouse, source: str) -> tuple[int, list[str]]:
     """(rows loaded, reason codes of the quarantined rows in row order)."""
     loaded = warehouse.rows(f"select count(*) from raw.{source}")[0][0]
-    reasons = warehouse.rows(
-        f"select reason_code from quarantine.{source} order by source_row"
-    )
+    reasons = warehouse.rows(f"select reason_code from quarantine.{source} order by source_row")
     return loaded, [r[0] for r in reasons]
 
 

@@ -189,7 +189,8 @@ def ingest_folder(
             shrink_floor=shrink_floor,
         )  # fmt: skip
         reports[label] = report
-        pending |= superseded_files(connection, source, label)
+        if report.status != "blocked":
+            pending |= superseded_files(connection, source, label)
     # a blocked file keeps its earlier rows: it is not read again until accepted
     reloadable = {
         label: path for label, path in paths.items() if reports[label].status != "blocked"
@@ -220,8 +221,13 @@ def _reload_superseded(
     (it was replaced or rejected), until no file's outcome changes. A reload only hands keys to
     later files or takes back keys no later file carries, so this ends; a file is reloaded at
     most once per round, latest name first."""
+    # only a file that changed in this run can give a key up (unchanged files were settled)
+    changed = any(
+        r.status in {"loaded", "replaced", "reloaded", "rejected"} for r in reports.values()
+    )
     for _ in range(len(paths) + 1):
-        pending |= files_no_longer_superseded(connection, source)
+        if changed:
+            pending |= files_no_longer_superseded(connection, source)
         pending &= set(paths)
         if not pending:
             return

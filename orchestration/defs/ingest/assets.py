@@ -9,6 +9,7 @@ look at.
 
 import json
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -43,7 +44,7 @@ def _files_table(reports: list[FileReport]) -> str:
     )
 
 
-def _metadata(reports: list[FileReport]) -> dict[str, object]:
+def _metadata(reports: list[FileReport]) -> dict[str, Any]:
     by_status: dict[str, int] = {}
     for report in reports:
         by_status[report.status] = by_status.get(report.status, 0) + 1

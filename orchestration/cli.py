@@ -172,7 +172,10 @@ def run(
         warehouse=warehouse.resolve(),
         reports=reports.resolve(),
     )
-    accepted = tuple(str(path.absolute()) for path in accept_shrunk or ())
+    # as given (``tickets/t.csv`` names the file by its label) and absolute (a path)
+    accepted = tuple(
+        dict.fromkeys(text for p in accept_shrunk or () for text in (str(p), str(p.absolute())))
+    )
     _run(paths, start, end, full_refresh=full_refresh, accept_shrunk=accepted)
 
 

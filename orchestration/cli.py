@@ -159,6 +159,14 @@ def run(
             help="seconds to wait while another run holds the warehouse, then fail",
         ),
     ] = DEFAULT_LOCK_TIMEOUT,
+    accept_shrunk: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--accept-shrunk",
+            help="accept this landing file's re-delivery with fewer rows than were loaded "
+            "before (repeatable); otherwise it blocks the run",
+        ),
+    ] = None,
 ) -> None:
     """Ingest, check, compute and publish one month or a range of months.
 
@@ -174,7 +182,18 @@ def run(
         warehouse_path=warehouse,
         reports_dir=reports,
     )
-    _run(paths, start, end, full_refresh=full_refresh, lock_timeout=lock_timeout)
+    # as given (``tickets/t.csv`` names the file by its label) and absolute (a path)
+    accepted = tuple(
+        dict.fromkeys(text for p in accept_shrunk or () for text in (str(p), str(p.absolute())))
+    )
+    _run(
+        paths,
+        start,
+        end,
+        full_refresh=full_refresh,
+        lock_timeout=lock_timeout,
+        accept_shrunk=accepted,
+    )
 
 
 def _run(
@@ -184,6 +203,7 @@ def _run(
     *,
     full_refresh: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    accept_shrunk: tuple[str, ...] = (),
 ) -> None:
     from orchestration.runner import run_pipeline
 
@@ -196,6 +216,7 @@ def _run(
             full_refresh=full_refresh,
             lock_timeout=lock_timeout,
             notify=lambda message: err.print(message, soft_wrap=True),
+            accept_shrunk=accept_shrunk,
         )
     except DefinitionsError as error:
         for line in error.errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import importlib
+import json
 import sys
 import threading
 import uuid
@@ -18,7 +19,7 @@ from orchestration.lib.agreements import load_catalog
 from orchestration.lib.failure_reasons import step_failure_reason
 from orchestration.lib.paths import RunPaths
 from orchestration.lib.run_record import record_last_run
-from orchestration.lib.settings import FULL_REFRESH_TAG
+from orchestration.lib.settings import ACCEPT_SHRUNK_TAG, FULL_REFRESH_TAG
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -48,6 +49,7 @@ def run_pipeline(
     full_refresh: bool = False,
     lock_timeout: float = warehouse_lock.DEFAULT_LOCK_TIMEOUT,
     notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
+    accept_shrunk: tuple[str, ...] = (),
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
@@ -56,6 +58,8 @@ def run_pipeline(
     months of the run.
     One run at a time per warehouse: a run finding the warehouse held by another waits up to
     ``lock_timeout`` seconds (``notify`` says so once), then fails with the holder named.
+    ``accept_shrunk``: landing files whose re-delivery with fewer rows is accepted (otherwise it
+    blocks the run).
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
@@ -79,6 +83,8 @@ def run_pipeline(
     )
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
+    if accept_shrunk:
+        tags[ACCEPT_SHRUNK_TAG] = json.dumps(list(accept_shrunk))
     _prefetch("great_expectations")
     run_id = str(uuid.uuid4())  # known before the run starts: the warehouse lock names it
     try:

@@ -47,6 +47,16 @@ CANONICAL_TIMESTAMPS = (
     "____-__-__T__:__:__Z",
     "____-__-__ __:__:__+__",
 )
+# the widest UTC offset in use (Kiribati, +14:00; -12:00 the other way): a wider one is a typo
+MAX_OFFSET_MINUTES = 14 * 60
+# the earliest instant a landing timestamp may hold: no service log or ticket predates it, and a
+# year 0001 or 1900 is a default value of some exporter, not an event
+TIMESTAMP_FLOOR = "1970-01-01"
+# latency_ms must be below this: the marts hold it as DECIMAL(18,4) (14 digits before the point)
+LATENCY_MS_LIMIT = 10**14
+# a whole number as text: "4", or "4.0" as a Parquet DOUBLE (what pandas writes for an integer
+# column with nulls) is cast to text; "4.5" is not a whole number
+WHOLE_NUMBER = "[0-9]+([.]0*)?"
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,23 @@ class Column:
 
     @property
     def parsed(self) -> str:
-        """SQL turning the landed text into the raw type; null when it does not parse."""
-        return self.cast(self.trimmed)
+        """SQL turning the landed text into the raw type; null when it does not parse. A
+        timestamp is first brought to the form DuckDB casts: the seconds added when a documented
+        form leaves them out (``2026-03-10 09:00+0100``, ``2026-03-11T09:00Z``), a lower-case
+        ``z`` and spaces before the offset tidied. A canonical value (CANONICAL_TIMESTAMPS) is
+        already in that form, so its plain cast (``cast``) gives the same instant."""
+        if not self.is_timestamp:
+            return self.cast(self.trimmed)
+        # "@" marks where the offset starts; the seconds are added where the minutes meet it
+        marked = (
+            f"regexp_replace(upper({self.trimmed}), "
+            r"'^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$', "
+            r"'\1\2@\4')"
+        )
+        with_seconds = (
+            f"regexp_replace({marked}, " r"'^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})@', '\1:00@')"
+        )
+        return self.cast(f"replace({with_seconds}, '@', '')")
 
     @property
     def canonical(self) -> str:
@@ -216,7 +241,31 @@ def _column_rules(columns: tuple[Column, ...]) -> tuple[Rule, ...]:
         )
         for c in timestamps
     )
-    return missing + unparseable + offsetless
+    out_of_range = tuple(_range_rule(c.name) for c in timestamps)
+    return missing + unparseable + offsetless + out_of_range
+
+
+def _range_rule(name: str) -> Rule:
+    """An offset beyond ±14:00 or an instant before TIMESTAMP_FLOOR: DuckDB reads ``+25:00`` and
+    the year 0001 happily, neither is a real event time."""
+    # reached only by a value the offset regex accepts: it ends in Z or in ±hh, ±hhmm, ±hh:mm
+    hours = f"try_cast(regexp_extract(t_{name}, '[+-](\\d{{2}}):?(\\d{{2}})?$', 1) as integer)"
+    minutes = f"try_cast(regexp_extract(t_{name}, '[+-]\\d{{2}}:?(\\d{{2}})$', 1) as integer)"
+    offset = f"coalesce({hours}, 0) * 60 + coalesce({minutes}, 0)"
+    # a canonical value has its offset at character 20: +hh:mm, -hh:mm, Z or +hh
+    canonical_offset = (
+        f"case when substr(t_{name}, 20, 1) in ('+', '-') then "
+        f"cast(substr(t_{name}, 21, 2) as integer) * 60 "
+        f"+ coalesce(try_cast(nullif(substr(t_{name}, 24, 2), '') as integer), 0) else 0 end"
+    )
+    floor = f"v_{name} < timestamp '{TIMESTAMP_FLOOR}'"
+    return Rule(
+        "timestamp_out_of_range",
+        f"{name} has a UTC offset beyond ±14:00 or is earlier than {TIMESTAMP_FLOOR}",
+        f"v_{name} is not null and ({offset} > {MAX_OFFSET_MINUTES} or {floor})",
+        on_canonical=f"v_{name} is not null and ({canonical_offset} > {MAX_OFFSET_MINUTES} "
+        f"or {floor})",
+    )
 
 
 def _allowed_rule(column: Column) -> Rule:
@@ -270,8 +319,18 @@ REASON_CODES = (
     ReasonCode(
         "timestamp_without_offset", "has a timestamp without a UTC offset; it is not guessed"
     ),
+    ReasonCode(
+        "timestamp_out_of_range",
+        "has a timestamp with a UTC offset beyond ±14:00 (`+25:00`) or earlier than "
+        f"{TIMESTAMP_FLOOR} (`0001-01-01T00:00:00Z`)",
+    ),
     ReasonCode("invalid_boolean", "has `ok` that is not true/false"),
-    ReasonCode("invalid_number", "has `latency_ms` that is not a number ≥ 0"),
+    ReasonCode(
+        "invalid_number",
+        "has `latency_ms` that is not a finite number from 0 to below 10^14 (the marts' "
+        "DECIMAL(18,4)): `NaN`, `inf`, `-1`, `1e300` are set aside, from CSV, JSON Lines and "
+        "Parquet alike",
+    ),
     ReasonCode("unknown_priority", "has a priority other than P1..P4"),
     ReasonCode("invalid_csat", "has a CSAT score that is not a whole number 1..5"),
     ReasonCode(
@@ -290,15 +349,20 @@ REASON_CODES = (
     ),
     ReasonCode(
         "conflicting_duplicate",
-        "shares its key with another row whose content differs: every such row of the file is "
-        "set aside (we cannot know which is right); against a row already loaded from another "
-        "file, the loaded row stays and the new one is set aside",
+        "shares its key with another row of the same file whose content differs: every such row "
+        "of the file is set aside (we cannot know which is right)",
+        every_source=True,
+    ),
+    ReasonCode(
+        "superseded_row",
+        "shares its key with a row of a file whose name sorts later, whose content differs: the "
+        "later file's row is kept, whatever order the files were loaded in",
         every_source=True,
     ),
     ReasonCode(
         "duplicate_row",
-        "repeats a row identically (same key and content; timestamps compared as instants): the "
-        "first stays, repeats are set aside",
+        "repeats a row identically (same key and content; timestamps compared as instants): in "
+        "a file the first stays, across files the one of the file whose name sorts last",
         every_source=True,
     ),
 )
@@ -306,6 +370,7 @@ REASON_CODES = (
 # with the occurrences of its key: "repeats an identical row (row 2, row 5)"
 DUPLICATE_REASON = "repeats an identical row"
 CONFLICT_REASON = "rows with the same key disagree"
+SUPERSEDED_REASON = "superseded by the row of a file whose name sorts later"
 
 
 PROBES = LandingSource(
@@ -338,8 +403,10 @@ PROBES = LandingSource(
         Rule("invalid_boolean", "ok is not a boolean (true/false)", "v_ok is null"),
         Rule(
             "invalid_number",
-            "latency_ms is not a non-negative number",
-            f"{_present('latency_ms')} and coalesce(v_latency_ms < 0, true)",
+            f"latency_ms is not a finite number from 0 to below {LATENCY_MS_LIMIT:.0e}",
+            # NaN compares greater than any number in DuckDB; isfinite says it in words
+            f"{_present('latency_ms')} and coalesce(not isfinite(v_latency_ms) or v_latency_ms < 0"
+            f" or v_latency_ms >= {LATENCY_MS_LIMIT}, true)",
         ),
     ),
     objective_kinds=("availability", "latency_p95"),
@@ -387,8 +454,9 @@ TICKETS = LandingSource(
             "invalid_csat",
             "csat_score is not a whole number from 1 to 5",
             f"{_present('csat_score')} and coalesce(v_csat_score not between 1 and 5, true)"
-            # try_cast('4.5' as integer) rounds to 5: a fractional score is not a score
-            " or (v_csat_score is not null and t_csat_score not similar to '[0-9]+')",
+            # try_cast('4.5' as integer) rounds to 5: a fractional score is not a score; a
+            # Parquet DOUBLE 4.0 arrives as the text "4.0" and is the score 4
+            f" or (v_csat_score is not null and t_csat_score not similar to '{WHOLE_NUMBER}')",
         ),
         Rule(
             "first_response_before_created",
@@ -499,7 +567,8 @@ LANDING_FILES_COLUMNS = (
     Column("sha256", "varchar", description="The SHA-256 of the file's bytes as last loaded."),
     Column(
         "status", "varchar",
-        description="What its last load did: loaded, replaced, reloaded or rejected.",
+        description="What its last load did: loaded, replaced, reloaded or rejected; ignored: "
+        "not a landing file (the message says why).",
     ),
     Column("rows_read", "bigint", description="Rows read; always rows_loaded + rows_quarantined."),
     Column("rows_loaded", "bigint", description="Rows loaded into `raw.<source>`."),

@@ -37,6 +37,8 @@ ENV_REPORTS = "SLA_REPORTS"
 
 # run tag asking the dbt step to rebuild its incremental models from every landed row
 FULL_REFRESH_TAG = "sla/full_refresh"
+# run tag: a JSON list of the landing files whose shrunk re-delivery the run accepts
+ACCEPT_SHRUNK_TAG = "sla/accept_shrunk"
 
 
 def dbt_executable() -> str:

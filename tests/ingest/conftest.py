@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -38,10 +38,13 @@ class Warehouse:
             path.write_bytes(content)
         return path
 
-    def load(self, source: str, load_time: dt.datetime = LOAD_TIME) -> list[FileReport]:
+    def load(
+        self, source: str, load_time: dt.datetime = LOAD_TIME, accept_shrunk: Sequence[str] = ()
+    ) -> list[FileReport]:
         return ingest_folder(
-            self.connection, SOURCES[source], self.landing / source, load_time=load_time
-        )
+            self.connection, SOURCES[source], self.landing / source, load_time=load_time,
+            accept_shrunk=accept_shrunk,
+        )  # fmt: skip
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
         return self.connection.execute(sql, params or []).fetchall()

@@ -120,9 +120,9 @@ def test_every_rule_has_a_documented_reason_code() -> None:
     # stated by hand: what a ticket row can be set aside for, in the order a row meets them
     assert TICKETS.reason_codes == (
         "malformed_line", "missing_id", "missing_value", "unparseable_timestamp",
-        "timestamp_without_offset", "unknown_priority", "invalid_csat",
+        "timestamp_without_offset", "timestamp_out_of_range", "unknown_priority", "invalid_csat",
         "first_response_before_created", "resolved_before_created", "future_timestamp",
-        "unknown_agreement", "conflicting_duplicate", "duplicate_row",
+        "unknown_agreement", "conflicting_duplicate", "superseded_row", "duplicate_row",
     )  # fmt: skip
 
 

@@ -142,16 +142,17 @@ CASES: dict[str, Case] = {
         {("tickets/t.csv", 3, "duplicate_row"), ("tickets/t.csv", 4, "duplicate_row")},
         loaded=1,
     ),
+    # across files the file whose name sorts last keeps the key (b.csv after a.csv)
     "conflict_with_another_file": Case(
         {
             "tickets/a.csv": tickets(),
             "tickets/b.csv": f"{TICKET_HEADER}\nT1,acme-hosting,P2,2026-01-05T08:00:00Z,,,\n",
         },
-        {("tickets/b.csv", 2, "conflicting_duplicate")}, loaded=1,
+        {("tickets/a.csv", 2, "superseded_row")}, loaded=1,
     ),
     "duplicate_of_another_file": Case(
         {"tickets/a.csv": tickets(), "tickets/b.csv": tickets()},
-        {("tickets/b.csv", 2, "duplicate_row")}, loaded=1,
+        {("tickets/a.csv", 2, "duplicate_row")}, loaded=1,
     ),
     "event_for_unknown_ticket": Case(
         {
@@ -279,7 +280,7 @@ CASES: dict[str, Case] = {
     ),
     "extra_column_ignored": Case(
         {"tickets/t.csv": TICKET_HEADER + ",team\n" + GOOD_TICKET + ",blue\n"},
-        loaded=1, message={"tickets/t.csv": "ignored extra column(s) team"},
+        loaded=1, message={"tickets/t.csv": "ignored 1 extra column(s)"},
     ),
     "unreadable_parquet": Case(
         {"probes/p.parquet": b"PAR1 this is not really parquet"},

@@ -7,6 +7,7 @@ landing folder, and the month (partition) decides which rows the data checks in 
 look at.
 """
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
 from orchestration.lib.landing import FileReport, ingest_folder
 from orchestration.lib.landing_contract import SOURCES, LandingSource
+from orchestration.lib.settings import ACCEPT_SHRUNK_TAG
 
 # an event is checked against the loaded tickets, a ticket against the loaded agreements;
 DEPENDENCIES = {
@@ -24,6 +26,10 @@ DEPENDENCIES = {
     # only for its coverage check, which also looks at the services named by objectives
     "probes": [["definitions", "objectives"]],
 }
+
+
+# the source whose asset records the landing folder's entries outside every source folder
+OUTSIDE_SOURCES_LISTED_BY = next(iter(SOURCES))
 
 
 def _files_table(reports: list[FileReport]) -> str:
@@ -53,6 +59,9 @@ def _metadata(reports: list[FileReport]) -> dict[str, Any]:
             {r.path: r.message for r in reports if r.status == "rejected"}
         ),
         "missing_files": dg.MetadataValue.json([r.path for r in reports if r.status == "missing"]),
+        "ignored_files": dg.MetadataValue.json(
+            {r.path: r.message for r in reports if r.status == "ignored"}
+        ),
         "files": dg.MetadataValue.md(_files_table(reports)),
     }
 
@@ -62,7 +71,7 @@ def _log(context: dg.AssetExecutionContext, report: FileReport) -> None:
         f"{report.path}: {report.status}, read {report.rows_read}, loaded {report.rows_loaded}, "
         f"quarantined {report.rows_quarantined}" + (f": {report.message}" if report.message else "")
     )
-    if report.status in {"rejected", "missing"}:
+    if report.status in {"rejected", "missing", "ignored", "blocked"}:
         context.log.warning(line)
     else:
         context.log.info(line)
@@ -80,10 +89,20 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
     )
     def _asset(context: dg.AssetExecutionContext, paths: SlaPaths) -> dg.MaterializeResult:
         folder = Path(paths.landing_dir) / source.name
+        accepted = json.loads(context.run.tags.get(ACCEPT_SHRUNK_TAG, "[]"))
         with paths.connect() as connection:
-            reports = ingest_folder(connection, source, folder)
+            reports = ingest_folder(
+                connection, source, folder, accept_shrunk=accepted,
+                # one asset lists what lies in the landing folder outside every source folder
+                list_outside_sources=source.name == OUTSIDE_SOURCES_LISTED_BY,
+            )  # fmt: skip
         for report in reports:
             _log(context, report)
+        blocked = [r.message for r in reports if r.status == "blocked"]
+        if blocked:
+            # the other files are loaded; the shrunk one keeps its earlier rows, and nothing
+            # downstream runs or publishes until the delivery is fixed or accepted
+            raise dg.Failure(description="; ".join(blocked), metadata=_metadata(reports))
         return dg.MaterializeResult(metadata=_metadata(reports))
 
     return _asset

@@ -15,7 +15,16 @@ Per file, ``raw.landing_files`` records what happened, and rows read = loaded + 
   are removed (the delivered file is what counts, and it is unusable);
 - a file in the manifest that is no longer in the landing folder is reported ``missing`` and its
   rows stay: a landing folder is a delivery inbox, and deleting a file there must not silently
-  rewrite a period that may already have been published.
+  rewrite a period that may already have been published;
+- a re-delivery with fewer rows than were read before (or an unusable one) is ``blocked``: it is
+  rolled back, its earlier rows stay, and the ingest asset fails naming it, unless the run
+  accepts it (``sla run --accept-shrunk PATH``);
+- rows sharing a key across files: the file whose name sorts last keeps the key, the others'
+  rows are ``superseded_row`` (``duplicate.py``), so the tables are a function of the files,
+  not of the order they were loaded in;
+- every other entry of the landing folder (wrong extension, hidden, sub-folder, a symbolic link
+  leading outside the landing folder, a dangling one, an unknown source folder, a top-level file)
+  is recorded as ``ignored`` with a fixed reason; no file content is copied into a message.
 
 The statements per file (a month of probes, 4.5 M rows, takes seconds, not a minute):
 

@@ -1,8 +1,12 @@
 """Duplicate detection among the rows that passed every rule: temp table ``keyed``.
 
-Rows with the same natural key (landing_contract.py ``key``) are the same fact: identical ones
-after the first are ``duplicate_row``; if the key's rows disagree, every one of them is
-``conflicting_duplicate``. Rows already loaded from other files take part.
+Rows with the same natural key (landing_contract.py ``key``) are the same fact. Within a file,
+identical ones after the first are ``duplicate_row``; if the key's rows disagree, every one of
+them is ``conflicting_duplicate``. Across files one rule decides, whatever the order files were
+loaded in: **the file whose name sorts last keeps the key** (among the files that carry it: a
+row that passes every rule and is not in conflict within its own file); the same key's row of a
+file whose name sorts earlier is set aside as ``superseded_row`` (``duplicate_row`` when
+identical). A file loaded after a file it supersedes has that file reloaded (``ingest.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,12 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from orchestration.lib.landing.sql import one, quote
-from orchestration.lib.landing_contract import CONFLICT_REASON, DUPLICATE_REASON, LandingSource
+from orchestration.lib.landing_contract import (
+    CONFLICT_REASON,
+    DUPLICATE_REASON,
+    SUPERSEDED_REASON,
+    LandingSource,
+)
 
 if TYPE_CHECKING:
     from orchestration.lib.landing.readers import Landed
@@ -34,11 +43,9 @@ def classify_duplicates(
     landed: Landed,
     file_label: str,
 ) -> None:
-    """Temp table ``keyed`` (source_row, reason_code, reason). Rows with the same key: identical
-    ones after the first are ``duplicate_row``; if the key's rows disagree, every one of them is
-    ``conflicting_duplicate`` (we cannot know which is right). Rows already loaded from other
-    files take part: they came first, and a conflict with them quarantines this file's row (the
-    loaded row stays; the conflict shows in a check)."""
+    """Temp table ``keyed`` (source_row, reason_code, reason), see the module doc; temp table
+    ``carrier_verdicts`` says which loaded rows of other files this file's rows meet."""
+    connection.execute("drop table if exists carrier_verdicts")
     connection.execute(
         "create or replace temp table keyed "
         "(source_row bigint, reason_code varchar, reason varchar)"
@@ -94,60 +101,146 @@ def classify_duplicates(
     if not one(connection, "select count(*) from suspects")[0]:
         return
     key = ", ".join(f"v_{k}" for k in source.key)
-    content = "row(" + ", ".join(f"v_{c}" for c in source.column_names) + ")"
-    key_join = " and ".join(f"candidate.v_{k} is not distinct from loaded.{k}" for k in source.key)
-    candidate_key = ", ".join(f"candidate.v_{k}" for k in source.key)
-    # keys may hold nulls (a probe's location): null equals null for a duplicate
-    repeated_join = " and ".join(
-        f"pooled_all.v_{k} is not distinct from repeated.v_{k}" for k in source.key
+    # named fields: an unnamed row() cannot be kept in a table
+    content = "struct_pack(" + ", ".join(f"{c} := v_{c}" for c in source.column_names) + ")"
+    key_join = " and ".join(f"carrier.v_{k} is not distinct from loaded.{k}" for k in source.key)
+    carrier_key = ", ".join(f"carrier.v_{k}" for k in source.key)
+    loaded_content = (
+        "struct_pack(" + ", ".join(f"{c} := loaded.{c}" for c in source.column_names) + ")"
     )
+    label = quote(file_label)
+    # 1. within the file: a key whose rows disagree is a conflict (every row set aside), repeats
+    #    of an identical row after the first are duplicates; the first is the key's carrier.
+    # 2. across files: the carrier gives way to a loaded row of a file whose name sorts later
+    #    (duplicate_row when identical, superseded_row otherwise); a loaded row of a file whose
+    #    name sorts earlier gives way to the carrier, and that file is reloaded (``superseded``).
     connection.execute(
         f"""
-        insert into keyed
+        create or replace temp table own_verdicts as
         with candidates as (
             select source_row, {key}, {content} as content
             from ({candidates}) semi join suspects using (key_hash)
+        )
+        select source_row, {key}, content,
+            count(distinct content) over key_rows > 1 as is_conflict,
+            row_number() over (partition by {key} order by source_row) > 1 as is_repeat,
+            string_agg('row ' || source_row, ', ' order by source_row) over key_rows
+                as occurrences
+        from candidates
+        window key_rows as (partition by {key})
+        """
+    )
+    connection.execute(
+        f"""
+        create or replace temp table carrier_verdicts as
+        with carriers as (
+            select * from own_verdicts where not is_conflict and not is_repeat
         ),
         loaded as (
             select * from raw.{source.name}
             where {loaded_filter} and {loaded_hash} in (select key_hash from suspects)
-        ),
-        earlier as (
-            select distinct on ({candidate_key}) {candidate_key},
-                {"row(" + ", ".join(f"loaded.{c}" for c in source.column_names) + ")"}
-                    as content,
-                loaded.source_file || ':' || loaded.source_row as location
-            from candidates as candidate join loaded on {key_join}
-            order by {candidate_key}, location
-        ),
-        pooled_all as (
-            select {key}, content, source_row, null as location from candidates
-            union all
-            select {key}, content, null as source_row, location from earlier
-        ),
-        repeated as (select {key} from pooled_all group by all having count(*) > 1),
-        pooled as (
-            select * from pooled_all semi join repeated on {repeated_join}
-        ),
-        verdicts as (
-            select source_row, location,
-                count(distinct content) over key_rows > 1 as is_conflict,
-                row_number() over (
-                    partition by {key}, content order by source_row nulls first
-                ) > 1 as is_repeat,
-                string_agg(coalesce(location, 'row ' || source_row), ', ' order by
-                    source_row nulls first, location) over key_rows as occurrences
-            from pooled
-            window key_rows as (partition by {key})
         )
+        select distinct on ({carrier_key}) carrier.source_row,
+            loaded.source_file > {label} as is_superseded,
+            carrier.content = {loaded_content} as is_identical,
+            loaded.source_file, loaded.source_file || ':' || loaded.source_row as location
+        from carriers as carrier join loaded on {key_join}
+        order by {carrier_key}, loaded.source_file desc, loaded.source_row
+        """
+    )
+    connection.execute(
+        f"""
+        insert into keyed
         select source_row,
-            case when is_conflict then 'conflicting_duplicate' else 'duplicate_row' end
-                as reason_code,
+            case when is_conflict then 'conflicting_duplicate' else 'duplicate_row' end,
             case when is_conflict
                 then {quote(CONFLICT_REASON + " (")} || occurrences || ')'
                 else {quote(DUPLICATE_REASON + " (")} || occurrences || ')'
-            end as reason
-        from verdicts
-        where source_row is not null and (is_conflict or is_repeat)
+            end
+        from own_verdicts
+        where is_conflict or is_repeat
+        union all
+        select source_row,
+            case when is_identical then 'duplicate_row' else 'superseded_row' end,
+            case when is_identical
+                then {quote(DUPLICATE_REASON + " in a file whose name sorts later (")}
+                else {quote(SUPERSEDED_REASON + " (")}
+            end || location || ')'
+        from carrier_verdicts
+        where is_superseded
         """
     )
+
+
+def superseded_files(
+    connection: duckdb.DuckDBPyConnection, source: LandingSource, file_label: str
+) -> set[str]:
+    """The other files whose verdicts the file just loaded changes, to be reloaded: a file whose
+    name sorts earlier with a loaded row of a key this file now loads (it gives way), and a file
+    with a row set aside for such a key (``duplicate_row`` or ``superseded_row`` is judged
+    against the row kept, and that row is now this file's)."""
+    files: set[str] = set()
+    exists = one(
+        connection,
+        "select count(*) from duckdb_tables() where table_name = 'carrier_verdicts' and temporary",
+    )[0]
+    if exists:
+        rows = connection.execute(
+            "select distinct source_file from carrier_verdicts where not is_superseded"
+        ).fetchall()
+        files |= {row[0] for row in rows}
+    (set_aside,) = one(
+        connection,
+        f"select count(*) from quarantine.{source.name} "
+        "where reason_code in ('duplicate_row', 'superseded_row') and source_file <> ?",
+        [file_label],
+    )
+    if set_aside:
+        parsed = ", ".join(f"{source.column(k).parsed} as {k}" for k in source.key)
+        same_key = " and ".join(f"kept.{k} is not distinct from set_aside.{k}" for k in source.key)
+        rows = connection.execute(
+            f"""
+            with set_aside as (
+                select source_file, {parsed} from quarantine.{source.name}
+                where reason_code in ('duplicate_row', 'superseded_row') and source_file <> $label
+            )
+            select distinct source_file from set_aside
+            where exists (
+                select 1 from raw.{source.name} as kept
+                where kept.source_file = $label and {same_key}
+            )
+            """,
+            {"label": file_label},
+        ).fetchall()
+        files |= {row[0] for row in rows}
+    return files
+
+
+def files_no_longer_superseded(
+    connection: duckdb.DuckDBPyConnection, source: LandingSource
+) -> set[str]:
+    """Files with a row set aside for a key that no file whose name sorts the same or later
+    loads any more (that file was replaced or rejected): reloaded, they take the key back."""
+    (count,) = one(
+        connection,
+        f"select count(*) from quarantine.{source.name} "
+        "where reason_code in ('duplicate_row', 'superseded_row')",
+    )
+    if not count:
+        return set()
+    parsed = ", ".join(f"{source.column(k).parsed} as {k}" for k in source.key)
+    same_key = " and ".join(f"kept.{k} is not distinct from set_aside.{k}" for k in source.key)
+    rows = connection.execute(
+        f"""
+        with set_aside as (
+            select distinct source_file, {parsed} from quarantine.{source.name}
+            where reason_code in ('duplicate_row', 'superseded_row')
+        )
+        select distinct source_file from set_aside
+        where not exists (
+            select 1 from raw.{source.name} as kept
+            where {same_key} and kept.source_file >= set_aside.source_file
+        )
+        """
+    ).fetchall()
+    return {row[0] for row in rows}

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import duckdb
 
 from orchestration.lib.landing.sql import one
-from orchestration.lib.landing_contract import LANDING_FILES_COLUMNS, LandingSource
+from orchestration.lib.landing_contract import LANDING_FILES_COLUMNS, SOURCES, LandingSource
 
 
 @dataclass(frozen=True)
 class FileReport:
     source: str
     path: str  # relative to the landing root: <source>/<file>
-    status: str  # loaded | unchanged | replaced | reloaded | rejected | missing
+    # loaded | unchanged | replaced | reloaded | rejected | missing | blocked | ignored
+    status: str
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -32,18 +34,48 @@ class FileReport:
         return self.rows_read == self.rows_loaded + self.rows_quarantined
 
 
-def recorded(
-    connection: duckdb.DuckDBPyConnection, source: LandingSource
-) -> dict[str, tuple[str, str, str]]:
-    """The manifest's files of ``source``: path -> (sha256, reference_sha256, status)."""
+class Recorded(NamedTuple):
+    sha256: str
+    reference: str
+    status: str
+    rows_read: int
+
+
+def recorded(connection: duckdb.DuckDBPyConnection, source: LandingSource) -> dict[str, Recorded]:
+    """The manifest's loaded files of ``source`` (not the ignored entries) by path."""
     return {
-        path: (sha, ref, status)
-        for path, sha, ref, status in connection.execute(
-            "select file_path, sha256, reference_sha256, status from raw.landing_files "
-            "where source = ?",
+        path: Recorded(sha, ref, status, rows_read)
+        for path, sha, ref, status, rows_read in connection.execute(
+            "select file_path, sha256, reference_sha256, status, rows_read "
+            "from raw.landing_files where source = ? and status <> 'ignored'",
             [source.name],
         ).fetchall()
     }
+
+
+def record_ignored(
+    connection: duckdb.DuckDBPyConnection,
+    source: str,
+    ignored: list[tuple[str, str, str]],
+    load_time: dt.datetime,
+    outside_sources: bool,
+) -> list[FileReport]:
+    """Replace the ``ignored`` entries of ``source`` (and, with ``outside_sources``, those of
+    no known source) by this run's: every entry the loader does not take is listed."""
+    where = "source = ?"
+    params: list[object] = [source]
+    if outside_sources:
+        where += f" or source not in ({', '.join('?' for _ in SOURCES)})"
+        params += list(SOURCES)
+    connection.execute(
+        f"delete from raw.landing_files where status = 'ignored' and ({where})", params
+    )
+    reports = [
+        FileReport(name, label, "ignored", message=reason) for name, label, reason in ignored
+    ]
+    for report in reports:
+        record(connection, report, "", "", "", load_time)
+    return reports
 
 
 def record(

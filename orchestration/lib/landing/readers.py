@@ -45,15 +45,18 @@ class Landed:
 
 
 def _check_columns(source: LandingSource, present: list[str]) -> list[str]:
-    """Reject a file missing a contract column; return notes (e.g. ignored extra columns)."""
+    """Reject a file missing a contract column; return notes (e.g. ignored extra columns).
+
+    Only the contract's names and counts are written: a file's own text (its header may be the
+    first line of any file at all) never reaches the manifest."""
     missing = [c for c in source.column_names if c not in present]
     if missing:
         raise FileRejected(
             f"missing column(s) {', '.join(missing)}; expected {', '.join(source.column_names)}"
-            f" (found {', '.join(present) or 'none'})"
+            f" (the file has {len(present)} column(s))"
         )
     extra = [c for c in present if c not in source.column_names]
-    return [f"ignored extra column(s) {', '.join(extra)}"] if extra else []
+    return [f"ignored {len(extra)} extra column(s)"] if extra else []
 
 
 def _csv_relation(path: Path, header: list[str], *, rejects: bool) -> str:
@@ -90,7 +93,7 @@ def _read_csv(
     if has_bom:
         notes.append("UTF-8 byte order mark ignored")
     if len(set(header)) != len(header):
-        raise FileRejected(f"duplicate column names in the header: {', '.join(header)}")
+        raise FileRejected("duplicate column names in the header (line 1)")
     connection.execute("drop table if exists landing_reject_errors")
     connection.execute("drop table if exists landing_reject_scans")
     # lines are counted while DuckDB reads (it releases the GIL): a second pass over the bytes
@@ -264,20 +267,20 @@ def read_landed(
     """Read and check one file into temp table ``checked``; raise FileRejected if unusable."""
     if path.stat().st_size == 0:
         raise FileRejected("empty file: 0 bytes")
-    reader = READERS[file_format(path)]
+    fmt = file_format(path)
     try:
-        return reader(connection, source, path, load_time)
+        return READERS[fmt](connection, source, path, load_time)
     except (FileRejected, duckdb.CatalogException):
         # a missing reference table is the warehouse's fault, not the file's
         raise
     except duckdb.Error as error:
-        raise FileRejected(_reader_message(error)) from None
+        raise FileRejected(_reader_message(error, fmt)) from None
 
 
-def _reader_message(error: duckdb.Error) -> str:
-    """DuckDB's message, first lines only (its CSV errors append a page of reader settings)."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    text = " ".join(lines[:3])
-    if "not utf-8" in text.lower() or "invalid unicode" in text.lower():
-        return f"not UTF-8: {text}"
-    return f"unreadable file: {text}"
+def _reader_message(error: duckdb.Error, fmt: str) -> str:
+    """A fixed reason: DuckDB's own message may quote the file's bytes, which never reach the
+    manifest (the file may be anything at all: a symbolic link's target, a binary)."""
+    text = str(error).lower()
+    if "utf-8" in text or "unicode" in text or "encoding" in text:
+        return "not UTF-8: save the file as UTF-8"
+    return f"unreadable file: DuckDB cannot read it as {fmt}"

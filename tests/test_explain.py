@@ -213,7 +213,9 @@ def test_explain_unknown_names_one_line_exit_2(case: Scenario, args, words) -> N
 
 def test_explain_figures_are_the_published_ones(case: Scenario) -> None:
     # the published credits file and `sla explain` read the same marts: the same figures
-    with (case.paths.reports_dir / "2026-03" / "credits.csv").open(encoding="utf-8-sig") as file:
+    with (case.paths.reports_dir / "2026-03" / "latest" / "credits.csv").open(
+        encoding="utf-8-sig"
+    ) as file:
         published = {
             row["objective_id"]: (
                 row["actual"],

@@ -57,7 +57,8 @@ def test_status_json_rows(case: Scenario) -> None:
     result = _status(case, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    march_manifest = json.loads((case.paths.reports_dir / "2026-03" / "manifest.json").read_text())
+    march = case.paths.reports_dir / "2026-03" / "latest" / "manifest.json"
+    march_manifest = json.loads(march.read_text())
     run = data["last_run"]
     assert (run["first_period"], run["last_period"], run["success"]) == ("2026-03", "2026-04", True)
     assert run["checks_failed"] == [] and run["checks_warned"] == WARNED
@@ -66,8 +67,8 @@ def test_status_json_rows(case: Scenario) -> None:
         "agreement_version": 1, "run_id": run["run_id"], "in_last_run": True,
         "checks_failed": [], "checks_warned": WARNED, "adjustments_applied": 0,
         "adjustments": [],
-        # today's flat layout: one version, published when its manifest was generated
-        "published_at": march_manifest["generated_at"],
+        # one version (v1), published when its manifest says
+        "published_at": march_manifest["published_at"],
     }  # fmt: skip
     assert data["publications"] == [
         {**common, "period": "2026-03",
@@ -82,9 +83,9 @@ def test_status_json_rows(case: Scenario) -> None:
 def test_status_text_rows(case: Scenario) -> None:
     result = _status(case)
     assert result.exit_code == 0, result.output
-    published = json.loads((case.paths.reports_dir / "2026-03" / "manifest.json").read_text())[
-        "generated_at"
-    ]
+    published = json.loads(
+        (case.paths.reports_dir / "2026-03" / "latest" / "manifest.json").read_text()
+    )["published_at"]
     lines = result.output.splitlines()
     assert lines[0].startswith("last run ") and lines[0].endswith(", 0 failed, 4 warned")
     assert lines[1:5] == [f"  warned: {name}" for name in WARNED]
@@ -105,10 +106,10 @@ def test_status_text_rows(case: Scenario) -> None:
 def test_status_reads_the_versioned_layout(case: Scenario, tmp_path: Path) -> None:
     # March republished as v1 and v2 (the layout of versioned publications), latest -> v2
     reports = tmp_path / "reports"
-    shutil.copytree(case.paths.reports_dir / "2026-04", reports / "2026-04")
+    shutil.copytree(case.paths.reports_dir / "2026-04", reports / "2026-04", symlinks=True)
     march = reports / "2026-03"
     for number in (1, 2):
-        shutil.copytree(case.paths.reports_dir / "2026-03", march / f"v{number}")
+        shutil.copytree(case.paths.reports_dir / "2026-03" / "v1", march / f"v{number}")
         manifest_path = march / f"v{number}" / "manifest.json"
         manifest = json.loads(manifest_path.read_text())
         manifest.update(version=number, published_at=f"2026-04-0{number}T08:00:00")

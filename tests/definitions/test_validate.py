@@ -156,3 +156,18 @@ def test_json_schema_in_docs_is_current():
     for name, text in schema_texts().items():
         committed = (PROJECT_ROOT / "docs" / name).read_text(encoding="utf-8")
         assert committed == text, f"docs/{name} is stale: run `sla schema --out docs`"
+
+
+def test_an_upper_case_extension_is_read_not_ignored(tmp_path: Path):
+    """Regression: `upper.YAML` was skipped while `sla validate` said "ok"."""
+    folder = tmp_path / "definitions"
+    shutil.copytree(EXAMPLES, folder)
+    agreement = folder / "agreements" / "acme-hosting.yaml"
+    agreement.rename(agreement.with_name("acme-hosting.YAML"))
+    assert "acme-hosting" in load_catalog(folder).agreements
+    # and a broken one is refused with its file named
+    broken = folder / "agreements" / "acme-hosting.YAML"
+    broken.write_text(broken.read_text().replace("currency: EUR", "currency: euros"))
+    with pytest.raises(DefinitionsError) as raised:
+        load_catalog(folder)
+    assert any("acme-hosting.YAML" in line for line in raised.value.errors)

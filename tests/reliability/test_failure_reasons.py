@@ -149,3 +149,21 @@ def test_dbt_error_without_run_results_takes_the_quoted_log_line():
         "dbt failed: warehouse /data/warehouse.duckdb is locked by another process "
         "(PID 12298, python3.11); DuckDB allows one writer per file"
     )
+
+
+def test_a_failure_raised_by_a_step_is_named_without_its_class_path():
+    # Regression: a shrunk re-delivery (dg.Failure from the ingest step) read
+    # "step raw__tickets failed: dagster._core.definitions.events.Failure: tickets/t.csv ..."
+    error = _Error(
+        "DagsterExecutionStepExecutionError",
+        'Error occurred while executing op "raw__tickets":\n',
+        cause=_Error(
+            None,
+            "dagster._core.definitions.events.Failure: tickets/t.csv was re-delivered with 0 rows, "
+            "87 were loaded before\n",
+        ),
+    )
+    assert step_failure_reason("raw__tickets", error) == (
+        "step raw__tickets failed: "
+        "tickets/t.csv was re-delivered with 0 rows, 87 were loaded before"
+    )

@@ -166,7 +166,8 @@ def _parse(model: type[M], path: Path, label: str, errors: list[str]) -> M | Non
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    # `Upper.YAML` is read like `upper.yaml`: a definitions file is never silently ignored
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
 
 
 def _label(path: Path) -> str:

@@ -53,6 +53,10 @@ class Projection:
     frame: pd.DataFrame
     expectations: list[Expect]
     metadata: dict[str, Any]
+    # a failure's severity when it is not the check's own (has_rows_for_period: a quiet period
+    # only warns), and the one line a failure logs in place of the generic one
+    severity: dg.AssetCheckSeverity | None = None
+    finding: str | None = None
 
 
 class Scan:
@@ -199,10 +203,35 @@ def _objectives_reading(scan: Scan) -> int:
     return count
 
 
+def _agreements_expecting(scan: Scan) -> list[str]:
+    """Agreements in force in the window whose file lists the source in ``expected_sources``."""
+    if not scan.has_table("definitions", "agreements"):
+        return []
+    frame = scan.df(
+        """
+        select distinct agreements.agreement_id
+        from definitions.agreements
+        inner join definitions.agreement_versions as versions
+            on agreements.agreement_id = versions.agreement_id
+        where
+            list_contains(agreements.expected_sources, ?)
+            and versions.effective_from < cast(? as date)
+            and (versions.effective_to is null or versions.effective_to > cast(? as date))
+        order by 1
+        """,
+        [scan.source.name, scan.window[1], scan.window[0]],
+    )
+    return list(frame["agreement_id"])
+
+
 def has_rows_for_period(scan: Scan) -> Projection:
-    # required only when some objective is measured from this source: an agreement with ticket
-    # objectives only needs no probes, and the reverse
+    # a period without rows only matters when some objective is measured from this source (an
+    # agreement with ticket objectives only needs no probes, and the reverse). Even then a quiet
+    # period (no P1 incident, no ticket at all) is normal: it warns and publishes, its objectives
+    # insufficient_data. Only an agreement that lists the source in expected_sources turns a
+    # missing delivery into a blocking error.
     readers = _objectives_reading(scan)
+    expecting = _agreements_expecting(scan)
     source = scan.source
     if source.name == PROBES.name:
         frame = scan.over(
@@ -225,14 +254,28 @@ def has_rows_for_period(scan: Scan) -> Projection:
             """,
             list(scan.window),
         )
+    period = f"{scan.window[0]:%Y-%m}"
+    if expecting:
+        finding = (
+            f"no {source.name} rows for {period}: expected every period by "
+            f"{', '.join(expecting)} (expected_sources); the period is not published"
+        )
+    else:
+        finding = (
+            f"no {source.name} rows for {period}: a quiet period, its {source.name} "
+            "objectives are insufficient_data"
+        )
     return Projection(
         frame,
-        [Expect("ExpectTableRowCountToBeBetween", min_value=1 if readers else 0)],
+        [Expect("ExpectTableRowCountToBeBetween", min_value=1 if readers or expecting else 0)],
         {
             "days_with_rows": len(frame),
             "rows_in_period": int(frame["row_count"].sum()),
             "objectives_reading_source": readers,
+            "expected_by": expecting,
         },
+        severity=None if expecting else dg.AssetCheckSeverity.WARN,
+        finding=finding,
     )
 
 

@@ -684,7 +684,8 @@ def _driver(driver: dict[str, Any]) -> Driver:
         )
     reading = ""
     if driver["tickets"] and not driver["outages"]:
-        # marts.ticket_clocks.evaluated_at: a period's pack is the same whatever the run's range
+        # the clocks are read at the end of their period (evaluated_at): the same pack whatever
+        # the run's range
         reading = (
             "Times as at the end of the period each ticket counts in: a ticket still open "
             "then shows the time it had used by that end."

@@ -74,3 +74,12 @@ class Scenario:
         with duckdb.connect(str(self.paths.warehouse_path), read_only=True) as connection:
             connection.execute("set timezone = 'UTC'")
             return connection.execute(sql, params or []).fetchall()
+
+
+def published(reports: Path, period: str, name: str) -> Path:
+    """A published file of a period, in the flat layout (``reports/<period>/<name>``) or the
+    versioned one (``reports/<period>/latest/<name>``)."""
+    for candidate in (reports / period / "latest" / name, reports / period / name):
+        if candidate.exists():
+            return candidate
+    raise AssertionError(f"{name} not published for {period} under {reports}")

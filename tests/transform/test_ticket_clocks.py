@@ -3,7 +3,8 @@
 One agreement ("clockwork", monthly) on a Berlin office calendar: Mon-Fri 09:00-17:00 local,
 Berlin public holidays, and a closure on Tue 2026-10-27. p1-first-response: 30 min on a 24x7
 clock; p2-resolution: 8 h on the business clock, paused while pending_customer. One run over
-2026-03..2026-10 evaluates every clock at 2026-11-01 00:00 CET = 2026-10-31 23:00 UTC.
+2026-03..2026-10 knows the facts up to 2026-11-01 00:00 CET = 2026-10-31 23:00 UTC; a counted
+ticket is read at the end of the period it counts in, one not counted yet at the run's end.
 
 Offsets: CET = UTC+1 until Sun 2026-03-29 and again from Sun 2026-10-25; CEST = UTC+2 between.
 """
@@ -79,7 +80,7 @@ endless-pause,pending_customer,2026-10-19T09:00:00Z
 PROBES = "unrelated-service,2026-03-01T00:00:00Z,true,12.5,fra\n"
 
 COLUMNS = (
-    "stopped_at, deadline_at, elapsed_seconds, paused_seconds, is_met, is_breached, "
+    "stopped_at, deadline_at, evaluated_at, elapsed_seconds, paused_seconds, is_met, is_breached, "
     "counted_period_key, overrun_seconds"
 )
 
@@ -142,11 +143,15 @@ def test_pause_spanning_a_night_costs_only_business_seconds(clocks):
 
 def test_breach_counts_at_deadline_not_at_later_resolution(clocks):
     # Mon 03-30 09:00 CEST: the 8 h run out Mon 17:00 CEST = 15:00Z (March)
-    # resolved Wed 04-01 16:00 CEST: Mon 8 h + Tue 8 h + Wed 09-16 7 h = 23 h = 82800 s
+    # resolved Wed 04-01 16:00 CEST, but read at the end of March, the period it counts in
+    # (04-01 00:00 CEST = 03-31 22:00Z), whatever the run's range: the stop is not known yet;
+    # Mon 8 h + Tue 8 h = 16 h = 57600 s (read at the run's end it was 23 h = 82800 s)
     got = clock(clocks, "late-resolve")
     assert got["deadline_at"] == ts("2026-03-30 15:00")
-    assert got["elapsed_seconds"] == 82800
-    assert got["overrun_seconds"] == 82800 - 28800
+    assert got["evaluated_at"] == ts("2026-03-31 22:00")
+    assert got["stopped_at"] is None
+    assert got["elapsed_seconds"] == 57600
+    assert got["overrun_seconds"] == 57600 - 28800
     assert (got["is_met"], got["is_breached"]) == (False, True)
     assert got["counted_period_key"] == "2026-03"
 

@@ -77,8 +77,9 @@ CHECKS = (
     ),
     CheckSpec(
         "has_rows_for_period",
-        "The source has rows in the period when an objective is measured from it: no KPI is "
-        "computed from a source that never arrived.",
+        "The source has rows in the period when an objective is measured from it. A quiet "
+        "period only warns (its objectives are insufficient_data); a source an agreement lists "
+        "in expected_sources blocks: no KPI is computed from a delivery that never arrived.",
         ERROR, MEASURED, has_rows_for_period,
     ),
     CheckSpec(
@@ -138,7 +139,11 @@ def run_check(scan: Scan, spec: CheckSpec) -> tuple[Validation, dict[str, Any]]:
             ]
         ),
         **projection.metadata,
+        # the result's severity: the check's own unless the projection lowers it
+        "severity": (projection.severity or spec.severity).value,
     }
+    if projection.finding is not None and not validation.success:
+        metadata["finding"] = projection.finding
     return validation, metadata
 
 
@@ -182,11 +187,15 @@ def _source_checks(source: LandingSource) -> dg.AssetChecksDefinition:
                 if spec.name not in selected:
                     continue
                 validation, metadata = run_check(scan, spec)
+                severity = dg.AssetCheckSeverity(metadata["severity"])
                 if not validation.success:
                     context.log.warning(
-                        f"{spec.severity.value} raw/{source.name}:{spec.name} failed: "
-                        f"{validation.unexpected_count} unexpected, "
-                        f"e.g. {validation.sample_values[:3]}"
+                        f"{severity.value} raw/{source.name}:{spec.name} failed: "
+                        + metadata.get(
+                            "finding",
+                            f"{validation.unexpected_count} unexpected, "
+                            f"e.g. {validation.sample_values[:3]}",
+                        )
                     )
                 # a failed blocking ERROR result fails the step once every result is out, so
                 # the checks after it still report and the dbt models still do not run
@@ -194,7 +203,7 @@ def _source_checks(source: LandingSource) -> dg.AssetChecksDefinition:
                     asset_key=asset,
                     check_name=spec.name,
                     passed=validation.success,
-                    severity=spec.severity,
+                    severity=severity,
                     metadata=metadata,
                 )
 

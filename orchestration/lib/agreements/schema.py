@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from orchestration.lib.agreements.durations import parse_duration
+from orchestration.lib.landing_contract import SOURCES
 
 PERIOD_MONTHS = {"monthly": 1, "quarterly": 3}
 REVIEW_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
@@ -371,6 +372,22 @@ class Agreement(Strict):
     escalation: list[Escalation] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
     versions: Annotated[list[Version], Field(min_length=1)]
+    expected_sources: list[str] = Field(
+        default_factory=list,
+        description="landing sources that must deliver rows every period (e.g. [tickets]): a "
+        "period without rows from one blocks the run; without it a quiet period publishes",
+        examples=[["tickets"]],
+    )
+
+    @field_validator("expected_sources")
+    @classmethod
+    def _known_sources(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in SOURCES]
+        if unknown:
+            raise ValueError(
+                f"unknown source {', '.join(unknown)}; expected one of {', '.join(SOURCES)}"
+            )
+        return sorted(set(value))
 
     @model_validator(mode="after")
     def _versions_in_order(self) -> Agreement:

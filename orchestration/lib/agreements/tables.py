@@ -35,7 +35,7 @@ TABLES: dict[str, str] = {
         agreement_id varchar primary key, customer varchar, provider varchar, currency varchar,
         period varchar, period_months integer, calendar_id varchar, review_cadence varchar,
         review_months integer, responsibilities_json varchar, escalation_json varchar,
-        definitions_sha256 varchar""",
+        definitions_sha256 varchar, expected_sources varchar[]""",
     "agreement_versions": """
         agreement_id varchar, version integer, effective_from date, effective_to date,
         monthly_fee decimal(18, 2), credit_cap_pct decimal(9, 4),
@@ -105,7 +105,7 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                 agreement.review.cadence, REVIEW_MONTHS[agreement.review.cadence],
                 json.dumps(agreement.responsibilities.model_dump(mode="json")),
                 json.dumps([e.model_dump(mode="json") for e in agreement.escalation]),
-                catalog.sha256,
+                catalog.sha256, agreement.expected_sources,
             )
         )  # fmt: skip
         for v in agreement.versions:

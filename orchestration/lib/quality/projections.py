@@ -53,6 +53,10 @@ class Projection:
     frame: pd.DataFrame
     expectations: list[Expect]
     metadata: dict[str, Any]
+    # a failure's severity when it is not the check's own (has_rows_for_period: a quiet period
+    # only warns), and the one line a failure logs in place of the generic one
+    severity: dg.AssetCheckSeverity | None = None
+    finding: str | None = None
 
 
 class Scan:
@@ -199,13 +203,71 @@ def _objectives_reading(scan: Scan) -> int:
     return count
 
 
+def _months_of(scan: Scan, days: pd.DataFrame) -> pd.DataFrame:
+    """One row per UTC month of the window: its rows, and the agreements in force in it whose
+    file lists the source in ``expected_sources`` (a range run judges each month alone)."""
+    import pyarrow as pa
+
+    expecting = (
+        "select null::varchar as agreement_id, null::date as month_start where $source is null"
+    )
+    if scan.has_table("definitions", "agreements"):
+        expecting = """
+            select agreements.agreement_id, months.month_start
+            from months
+            inner join definitions.agreement_versions as versions
+                on
+                    versions.effective_from < months.month_start + interval 1 month
+                    and (
+                        versions.effective_to is null
+                        or versions.effective_to > months.month_start
+                    )
+            inner join definitions.agreements
+                on versions.agreement_id = agreements.agreement_id
+            where list_contains(agreements.expected_sources, $source)
+        """
+    return scan.over(
+        "source_days",
+        pa.Table.from_pandas(days, preserve_index=False),
+        f"""
+        with months as (
+            select cast(unnest(generate_series(
+                cast(date_trunc('month', $start) as date),
+                cast($end as date) - 1,
+                interval 1 month
+            )) as date) as month_start
+        ),
+        expecting as ({expecting}),
+        counts as (
+            select cast(date_trunc('month', day) as date) as month_start, sum(row_count) as rows
+            from source_days group by 1
+        )
+        select
+            strftime(months.month_start, '%Y-%m') as month,
+            cast(coalesce(counts.rows, 0) as bigint) as row_count,
+            coalesce(
+                (select list(distinct agreement_id order by agreement_id) from expecting
+                 where expecting.month_start = months.month_start),
+                []
+            ) as expected_by,
+        from months
+        left join counts on months.month_start = counts.month_start
+        order by 1
+        """,
+        {"start": scan.window[0], "end": scan.window[1], "source": scan.source.name},
+    )
+
+
 def has_rows_for_period(scan: Scan) -> Projection:
-    # required only when some objective is measured from this source: an agreement with ticket
-    # objectives only needs no probes, and the reverse
+    # every month of the window must have rows when some objective is measured from this source
+    # (an agreement with ticket objectives only needs no probes, and the reverse). Even then a
+    # quiet month (no P1 incident, no ticket at all) is normal: it warns and publishes, its
+    # objectives insufficient_data. Only an agreement that lists the source in expected_sources
+    # turns a month without rows into a missing delivery, and a blocking error.
     readers = _objectives_reading(scan)
     source = scan.source
     if source.name == PROBES.name:
-        frame = scan.over(
+        days = scan.over(
             "probe_days",
             scan.probe_days,
             """
@@ -216,7 +278,7 @@ def has_rows_for_period(scan: Scan) -> Projection:
             {},
         )
     else:
-        frame = scan.df(
+        days = scan.df(
             f"""
             select cast({source.event_time} as date) as day, count(*) as row_count
             from raw.{source.name}
@@ -225,14 +287,36 @@ def has_rows_for_period(scan: Scan) -> Projection:
             """,
             list(scan.window),
         )
+    months = _months_of(scan, days)
+    empty = months[months["row_count"] == 0]
+    expecting = sorted({a for agreements in empty["expected_by"] for a in agreements})
+    required = bool(readers) or bool(expecting)
+    periods = ", ".join(empty["month"])
+    if expecting:
+        finding = (
+            f"no {source.name} rows for {periods}: expected every period by "
+            f"{', '.join(expecting)} (expected_sources); the period is not published"
+        )
+    else:
+        finding = (
+            f"no {source.name} rows for {periods}: a quiet period, its {source.name} "
+            "objectives are insufficient_data"
+        )
     return Projection(
-        frame,
-        [Expect("ExpectTableRowCountToBeBetween", min_value=1 if readers else 0)],
+        months[["month", "row_count"]],
+        [
+            Expect(
+                "ExpectColumnValuesToBeBetween", column="row_count", min_value=1 if required else 0
+            )
+        ],
         {
-            "days_with_rows": len(frame),
-            "rows_in_period": int(frame["row_count"].sum()),
+            "days_with_rows": len(days),
+            "rows_in_period": int(days["row_count"].sum()),
             "objectives_reading_source": readers,
+            "expected_by": expecting,
         },
+        severity=None if expecting else dg.AssetCheckSeverity.WARN,
+        finding=finding,
     )
 
 

@@ -194,6 +194,7 @@ class Driver:
     tag: str
     table: Table | None  # the longest outages or the most overdue tickets
     note: str  # shown when there is no table
+    reading: str = ""  # when the times of a ticket table were read, shown under it
 
 
 @dataclass(frozen=True)
@@ -681,6 +682,14 @@ def _driver(driver: dict[str, Any]) -> Driver:
                 for t in driver["tickets"]
             ),
         )
+    reading = ""
+    if driver["tickets"] and not driver["outages"]:
+        # the clocks are read at the end of their period (evaluated_at): the same pack whatever
+        # the run's range
+        reading = (
+            "Times as at the end of the period each ticket counts in: a ticket still open "
+            "then shows the time it had used by that end."
+        )
     note = "No single event stands out"
     if objective["kind"] == "csat":
         note += ": the mean satisfaction score fell below target"
@@ -689,6 +698,7 @@ def _driver(driver: dict[str, Any]) -> Driver:
         tag=f"breached {', '.join(objective['breached_periods'])}",
         table=table,
         note=note + ".",
+        reading=reading,
     )
 
 

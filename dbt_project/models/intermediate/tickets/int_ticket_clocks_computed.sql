@@ -60,10 +60,18 @@ working_intervals as (
 
 ),
 
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
 agreements_evaluated as (
 
-    -- the run is evaluated at the end of its window: local midnight of run_period_end() in
-    -- the agreement's zone; facts after it (stops, status changes) are not known yet
+    -- what the run knows: facts up to the end of its window (local midnight of
+    -- run_period_end() in the agreement's zone); stops and status changes after it are not
+    -- known yet. A counted ticket is then read again at the end of the period it counts in
+    -- (read_at below), so that a period's figures do not depend on the run's range
     select
         agreements.agreement_id,
         agreements.period,
@@ -482,6 +490,105 @@ counted_in_period as (
 
 ),
 
+read_points as (
+
+    -- a ticket is read at the end of the period it counts in (or at the run's end when that
+    -- is earlier, or when it is not counted yet): the verdict and the period are those of the
+    -- run's end (a stop or a deadline inside the period is known at its end), but a ticket
+    -- still open at the period end shows the time used by then, whatever the run's range
+    select
+        counted_in_period.*,
+        least(
+            coalesce(periods.period_end_at, counted_in_period.evaluated_at),
+            counted_in_period.evaluated_at
+        ) as read_at,
+    from counted_in_period
+    left join periods
+        on
+            counted_in_period.agreement_id = periods.agreement_id
+            and counted_in_period.counted_period_key = periods.period_key
+
+),
+
+reads_open_at_period_end as (
+
+    -- the few counted tickets measured past their period's end (breached, stopped later or
+    -- still open): the clock reading at read_at
+    select
+        read_points.agreement_id,
+        read_points.objective_id,
+        read_points.ticket_id,
+        read_points.read_at,
+        {{ clock_micros_at('read_points.clock', 'read_interval', 'read_points.read_at') }}
+            as read_clock_micros,
+    from read_points
+    asof left join working_intervals as read_interval
+        on
+            read_points.calendar_id = read_interval.calendar_id
+            and read_points.read_at >= read_interval.start_at
+    where read_points.measured_until > read_points.read_at
+
+),
+
+pauses_at_read as (
+
+    -- pauses up to read_at: the clock is monotonic, so a pause cut at read_at ends at
+    -- least(its end reading, the reading at read_at), with no further asof join
+    select
+        pauses_clocked.agreement_id,
+        pauses_clocked.objective_id,
+        pauses_clocked.ticket_id,
+        cast(sum(
+            least(pauses_clocked.end_clock_micros, reads_open_at_period_end.read_clock_micros)
+            - pauses_clocked.start_clock_micros
+        ) as bigint) as paused_micros,
+    from pauses_clocked
+    inner join reads_open_at_period_end
+        on
+            pauses_clocked.agreement_id = reads_open_at_period_end.agreement_id
+            and pauses_clocked.objective_id = reads_open_at_period_end.objective_id
+            and pauses_clocked.ticket_id = reads_open_at_period_end.ticket_id
+    where pauses_clocked.pause_start_at < reads_open_at_period_end.read_at
+    group by
+        pauses_clocked.agreement_id,
+        pauses_clocked.objective_id,
+        pauses_clocked.ticket_id
+
+),
+
+read_at_period_end as (
+
+    select
+        read_points.* replace (
+            case
+                when reads_open_at_period_end.ticket_id is null then read_points.stopped_at
+            end as stopped_at,
+            coalesce(
+                reads_open_at_period_end.read_clock_micros
+                - read_points.created_clock_micros
+                - coalesce(pauses_at_read.paused_micros, 0),
+                read_points.elapsed_micros
+            ) as elapsed_micros,
+            case
+                when reads_open_at_period_end.ticket_id is null then read_points.paused_micros
+                else coalesce(pauses_at_read.paused_micros, 0)
+            end as paused_micros,
+            read_points.read_at as evaluated_at
+        ),
+    from read_points
+    left join reads_open_at_period_end
+        on
+            read_points.agreement_id = reads_open_at_period_end.agreement_id
+            and read_points.objective_id = reads_open_at_period_end.objective_id
+            and read_points.ticket_id = reads_open_at_period_end.ticket_id
+    left join pauses_at_read
+        on
+            read_points.agreement_id = pauses_at_read.agreement_id
+            and read_points.objective_id = pauses_at_read.objective_id
+            and read_points.ticket_id = pauses_at_read.ticket_id
+
+),
+
 final as (
 
     select
@@ -508,7 +615,7 @@ final as (
             as overrun_seconds,
         elapsed_micros,
         paused_micros,
-    from counted_in_period
+    from read_at_period_end
 
 )
 

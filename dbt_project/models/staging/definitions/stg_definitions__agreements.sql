@@ -21,6 +21,7 @@ final as (
         responsibilities_json,
         escalation_json,
         definitions_sha256,
+        expected_sources,
     from source
 
 )

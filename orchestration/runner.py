@@ -32,6 +32,7 @@ class RunOutcome:
     failed_steps: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)  # for the benchmark
+    warned_checks: list[str] = field(default_factory=list)  # failed WARN checks: the summary's
 
 
 def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
@@ -150,8 +151,15 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         for event in result.all_events
         if event.event_type_value == "STEP_SUCCESS" and event.step_key
     }
+    warned_checks = [
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
+    ]
     if result.success and not failed_checks:
-        return RunOutcome(True, result.run_id, step_seconds=step_seconds)
+        return RunOutcome(
+            True, result.run_id, step_seconds=step_seconds, warned_checks=warned_checks
+        )
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":

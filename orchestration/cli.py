@@ -299,10 +299,17 @@ def _run(
     # dagster-dbt writes every dbt line to stdout, Dagster logs its warnings at WARNING: both
     # only with --verbose; the summary below says what they would have (checks, quarantine)
     dbt_lines = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    if not quiet:
-        err.print(f"running {label}: definitions, ingest, checks, dbt models, publications")
+    stages = f"running {label}: definitions, ingest, checks, dbt models, publications"
+    # a spinner on a terminal, one plain line in a pipe or a log file
+    progress: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    if quiet:
+        pass
+    elif err.is_terminal:
+        progress = err.status(stages)
+    else:
+        err.print(stages)
     try:
-        with dbt_lines:
+        with dbt_lines, progress:
             outcome = run_pipeline(
                 paths,
                 start,

@@ -309,7 +309,7 @@ def _run(
     else:
         err.print(stages)
     try:
-        with dbt_lines, progress:
+        with progress, dbt_lines:  # ours inside: rich's Live would print stdout above it
             outcome = run_pipeline(
                 paths,
                 start,

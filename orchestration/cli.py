@@ -292,7 +292,7 @@ def _run(
     verbose: bool = False,
     quiet: bool = False,
 ) -> None:
-    from orchestration.lib.run_display import print_summary, read_summary
+    from orchestration.lib.run_display import StageProgress, print_summary, read_summary
     from orchestration.runner import run_pipeline
 
     label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}..{end:%Y-%m}"
@@ -300,14 +300,17 @@ def _run(
     # only with --verbose; the summary below says what they would have (checks, quarantine)
     dbt_lines = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
     stages = f"running {label}: definitions, ingest, checks, dbt models, publications"
-    # a spinner on a terminal, one plain line in a pipe or a log file
+    # a spinner naming the current stage on a terminal, a line per finished stage in a pipe
     progress: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    on_event = None
     if quiet:
         pass
     elif err.is_terminal:
-        progress = err.status(stages)
+        spinner = err.status(stages)
+        progress, on_event = spinner, StageProgress(err, spinner)
     else:
         err.print(stages)
+        on_event = StageProgress(err, None)
     try:
         with progress, dbt_lines:  # ours inside: rich's Live would print stdout above it
             outcome = run_pipeline(
@@ -318,6 +321,7 @@ def _run(
                 lock_timeout=lock_timeout,
                 log_level="INFO" if verbose else "CRITICAL",
                 notify=lambda message: err.print(message, soft_wrap=True),
+                on_event=on_event,
             )
     except DefinitionsError as error:
         _fail_definitions(paths, error.errors)

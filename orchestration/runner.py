@@ -49,6 +49,7 @@ def run_pipeline(
     full_refresh: bool = False,
     lock_timeout: float = warehouse_lock.DEFAULT_LOCK_TIMEOUT,
     notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
@@ -57,6 +58,7 @@ def run_pipeline(
     months of the run.
     One run at a time per warehouse: a run finding the warehouse held by another waits up to
     ``lock_timeout`` seconds (``notify`` says so once), then fails with the holder named.
+    ``on_event`` receives every event of the run as it is stored (the CLI's progress display).
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
@@ -89,6 +91,8 @@ def run_pipeline(
             ),
             _instance(instance) as active,
         ):
+            if on_event is not None:
+                active.add_event_listener(run_id, on_event)
             result = job.execute_in_process(
                 instance=active,
                 raise_on_error=False,

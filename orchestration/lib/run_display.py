@@ -12,8 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
 
 from orchestration.lib import warehouse
@@ -95,8 +97,12 @@ def summary_lines(summary: RunSummary) -> list[str]:
     """The summary as plain lines (a pipe, a log file, a test)."""
     lines = [f"periods published: {', '.join(summary.periods) or 'none'}"]
     lines.append(f"objectives breached: {len(summary.breaches)}")
+    # one line per agreement, so that a long range stays a short summary
+    by_agreement: dict[str, list[str]] = {}
     for agreement, period, objective in summary.breaches:
-        lines.append(f"  {agreement} {period} {objective}")
+        by_agreement.setdefault(agreement, []).append(f"{period} {objective}")
+    for agreement, breaches in by_agreement.items():
+        lines.append(f"  {agreement}: {', '.join(breaches)}")
     credits = ", ".join(f"{currency} {amount:,.2f}" for currency, amount in summary.credits)
     lines.append(f"credits: {credits or 'none'}")
     total = sum(rows for _, rows, _ in summary.quarantined)
@@ -120,3 +126,47 @@ def print_summary(console: Console, summary: RunSummary) -> None:
         what, _, found = line.partition(": ")
         table.add_row(what, found)
     console.print(table)
+
+
+def stage_name(step_key: str) -> str:
+    """A Dagster step as the person running it thinks of it."""
+    if step_key == "sla_definitions":
+        return "definitions"
+    if step_key.startswith("raw__") and step_key.endswith("_checks"):
+        return f"checks {step_key.removeprefix('raw__').removesuffix('_checks')}"
+    if step_key.startswith("raw__"):
+        return f"ingest {step_key.removeprefix('raw__')}"
+    if step_key == "sla_dbt_models":
+        return "dbt models"
+    return step_key.replace("__", " ").replace("_", " ")
+
+
+class StageProgress:
+    """Called with each event of the run: on a terminal it updates the spinner's text (the
+    stage done last, dbt models as a count); in a pipe it prints one line per finished stage."""
+
+    def __init__(self, console: Console, status: Status | None):
+        self.console = console
+        self.status = status
+        self.models = 0
+
+    def __call__(self, entry: Any) -> None:
+        event = entry.dagster_event
+        if event is None or not event.step_key:
+            return
+        name = stage_name(event.step_key)
+        if event.event_type_value == "ASSET_MATERIALIZATION" and name == "dbt models":
+            self.models += 1
+            self._show(f"dbt models: {self.models} built")
+        elif event.event_type_value == "STEP_SUCCESS":
+            seconds = event.event_specific_data.duration_ms / 1000
+            suffix = f", {self.models} models" if name == "dbt models" else ""
+            self._show(f"{name}: done in {seconds:.1f} s{suffix}", line=True)
+        elif event.event_type_value == "STEP_START":
+            self._show(f"{name} ...")
+
+    def _show(self, text: str, *, line: bool = False) -> None:
+        if self.status is not None:
+            self.status.update(text)
+        elif line:
+            self.console.print(text, markup=False, highlight=False)

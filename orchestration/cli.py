@@ -6,17 +6,19 @@ project's own files (dbt project, templates) are found from the installed packag
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import io
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
 from orchestration.lib.agreements import DefinitionsError, load_catalog
 from orchestration.lib.paths import RunPaths
-from orchestration.lib.periods import months_between, parse_month
+from orchestration.lib.periods import months_between, parse_month, parse_period
 from orchestration.lib.settings import (
     DEFAULT_DEFINITIONS,
     DEFAULT_LANDING,
@@ -25,7 +27,40 @@ from orchestration.lib.settings import (
 )
 from orchestration.lib.warehouse_lock import DEFAULT_LOCK_TIMEOUT
 
-app = typer.Typer(
+
+class _Command(typer.core.TyperCommand):
+    """Help that shows no value for a flag: typer's rich help writes ``<bool>`` beside every
+    flag (``--help <bool>``, ``--full-refresh <bool>``), as if it took a value."""
+
+    def get_params(self, ctx: Any) -> Any:  # typer's own (vendored) click types
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Group(typer.core.TyperGroup):
+    """``sla --help`` without a value beside ``--help`` (see ``_Command``)."""
+
+    def get_params(self, ctx: Any) -> Any:  # typer's own (vendored) click types
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _App(typer.Typer):
+    """Every command of ``sla`` is a ``_Command``."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _App(
+    cls=_Group,
     help="SLA compliance reporting: probes and tickets to compliance, credits and review packs.",
     no_args_is_help=True,
     add_completion=False,
@@ -40,6 +75,17 @@ DefinitionsOption = Annotated[
 LandingOption = Annotated[Path, typer.Option("--landing", help="landing folder (one per source)")]
 WarehouseOption = Annotated[Path, typer.Option("--warehouse", help="DuckDB warehouse file")]
 ReportsOption = Annotated[Path, typer.Option("--reports", help="folder for published reports")]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        help="also dbt's per-model lines, Dagster's log and tracebacks",
+        show_default="off",
+    ),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", help="print the last line only", show_default="off")
+]
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -88,12 +134,23 @@ def generate(
     seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 42,
     start: Annotated[str, typer.Option(help="first month, YYYY-MM")] = "2026-01",
     file_format: Annotated[
-        list[str], typer.Option("--format", help="csv, parquet or jsonl (repeatable)")
+        list[str],
+        typer.Option("--format", metavar="csv|parquet|jsonl", help="file format (repeatable)"),
     ] = ["csv"],  # noqa: B006 - typer needs a literal default
-    services: Annotated[int | None, typer.Option(help="total services probed")] = None,
-    tickets: Annotated[int | None, typer.Option(help="tickets per agreement and month")] = None,
+    services: Annotated[
+        int | None,
+        typer.Option(help="total services probed", show_default="those the objectives name"),
+    ] = None,
+    tickets: Annotated[
+        int | None, typer.Option(help="tickets per agreement and month", show_default="about 300")
+    ] = None,
     definitions: Annotated[
-        Path | None, typer.Option("--definitions", help="agreements to start from")
+        Path | None,
+        typer.Option(
+            "--definitions",
+            help="agreements to start from",
+            show_default="the project's sla_definitions",
+        ),
     ] = None,
 ) -> None:
     """Write deterministic sample landing data (and its agreements) under OUT."""
@@ -122,22 +179,34 @@ def generate(
 
 
 def _periods(period: str | None, first: str | None, last: str | None) -> tuple[dt.date, dt.date]:
+    """The first and last month to run; a quarter stands for its three months."""
     if period and (first or last):
         raise ValueError("give either --period or --from/--to, not both")
     if period:
-        month = parse_month(period)
-        return month, month
+        return parse_period(period)
     if first and last:
-        months = months_between(parse_month(first), parse_month(last))
+        months = months_between(parse_period(first)[0], parse_period(last)[1])
         return months[0], months[-1]
-    raise ValueError("give --period YYYY-MM, or --from YYYY-MM and --to YYYY-MM")
+    raise ValueError("give --period YYYY-MM or YYYY-Qn, or --from and --to")
 
 
 @app.command()
 def run(
-    period: Annotated[str | None, typer.Option(help="the month to run, YYYY-MM")] = None,
-    first: Annotated[str | None, typer.Option("--from", help="first month, YYYY-MM")] = None,
-    last: Annotated[str | None, typer.Option("--to", help="last month, YYYY-MM")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="the period to run, YYYY-MM or YYYY-Qn (its three months)",
+            show_default="none: give --period or --from/--to",
+        ),
+    ] = None,
+    first: Annotated[
+        str | None,
+        typer.Option("--from", help="first period, YYYY-MM or YYYY-Qn", show_default="none"),
+    ] = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--to", help="last period, YYYY-MM or YYYY-Qn", show_default="none"),
+    ] = None,
     definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
     landing: LandingOption = Path(DEFAULT_LANDING),
     warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
@@ -148,6 +217,7 @@ def run(
             "--full-refresh",
             help="rebuild the minute-level models from every landed row, not only the run's "
             "months (after a back-dated definitions change or late data for closed months)",
+            show_default="off",
         ),
     ] = False,
     lock_timeout: Annotated[
@@ -167,6 +237,8 @@ def run(
             "before (repeatable); otherwise it blocks the run",
         ),
     ] = None,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Ingest, check, compute and publish one month or a range of months.
 
@@ -186,6 +258,17 @@ def run(
     accepted = tuple(
         dict.fromkeys(text for p in accept_shrunk or () for text in (str(p), str(p.absolute())))
     )
+    from orchestration.lib.run_inputs import BadInput, check_data, check_definitions
+
+    try:
+        check_definitions(paths)
+        catalog_errors = _definitions_errors(paths)  # reported before the data is looked at
+        if not catalog_errors:
+            check_data(paths)
+    except BadInput as error:
+        raise _fail(str(error), 2) from None
+    if catalog_errors:
+        _fail_definitions(paths, catalog_errors)
     _run(
         paths,
         start,
@@ -193,7 +276,23 @@ def run(
         full_refresh=full_refresh,
         lock_timeout=lock_timeout,
         accept_shrunk=accepted,
+        verbose=verbose,
+        quiet=quiet,
     )
+
+
+def _definitions_errors(paths: RunPaths) -> list[str]:
+    try:
+        load_catalog(paths.definitions_dir)
+    except DefinitionsError as error:
+        return error.errors
+    return []
+
+
+def _fail_definitions(paths: RunPaths, errors: list[str]) -> NoReturn:
+    for line in errors:
+        err.print(line, soft_wrap=True)
+    raise _fail(f"definitions in {paths.definitions_dir} are invalid; nothing was run")
 
 
 def _run(
@@ -204,28 +303,52 @@ def _run(
     full_refresh: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     accept_shrunk: tuple[str, ...] = (),
+    verbose: bool = False,
+    quiet: bool = False,
 ) -> None:
+    from orchestration.lib.run_display import StageProgress, print_summary, read_summary
     from orchestration.runner import run_pipeline
 
     label = f"{start:%Y-%m}" if start == end else f"{start:%Y-%m}..{end:%Y-%m}"
+    # dagster-dbt writes every dbt line to stdout, Dagster logs its warnings at WARNING: both
+    # only with --verbose; the summary below says what they would have (checks, quarantine)
+    dbt_lines = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
+    stages = f"running {label}: definitions, ingest, checks, dbt models, publications"
+    # a spinner naming the current stage on a terminal, a line per finished stage in a pipe
+    progress: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
+    on_event = None
+    if quiet:
+        pass
+    elif err.is_terminal:
+        spinner = err.status(stages)
+        progress, on_event = spinner, StageProgress(err, spinner)
+    else:
+        err.print(stages)
+        on_event = StageProgress(err, None)
     try:
-        outcome = run_pipeline(
-            paths,
-            start,
-            end,
-            full_refresh=full_refresh,
-            lock_timeout=lock_timeout,
-            notify=lambda message: err.print(message, soft_wrap=True),
-            accept_shrunk=accept_shrunk,
-        )
+        with progress, dbt_lines:  # ours inside: rich's Live would print stdout above it
+            outcome = run_pipeline(
+                paths,
+                start,
+                end,
+                full_refresh=full_refresh,
+                lock_timeout=lock_timeout,
+                log_level="INFO" if verbose else "CRITICAL",
+                notify=lambda message: err.print(message, soft_wrap=True),
+                on_event=on_event,
+                accept_shrunk=accept_shrunk,
+            )
     except DefinitionsError as error:
-        for line in error.errors:
-            err.print(line, soft_wrap=True)
-        raise _fail(
-            f"definitions in {paths.definitions_dir} are invalid; nothing was run"
-        ) from None
+        _fail_definitions(paths, error.errors)
+    except Exception as error:
+        if verbose:
+            raise
+        raise _fail(f"run {label} did not publish: {error}") from None
     if not outcome.success:
         raise _fail(f"run {label} did not publish: {outcome.reason}")
+    if not quiet:
+        summary = read_summary(paths.warehouse_path, start, end, outcome.warned_checks)
+        print_summary(out, summary)
     out.print(f"published {label} to {paths.reports_dir} (run {outcome.run_id})")
 
 
@@ -233,27 +356,33 @@ def _run(
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="folder for demo data")] = Path("data"),
     reports: ReportsOption = Path(DEFAULT_REPORTS),
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Generate sample data for the shipped agreements and run the whole pipeline on it."""
     from orchestration.generate import generate_dataset
 
     months = 6
     generate_dataset(out_dir, agreements=3, months=months, seed=42, start="2026-01")
-    out.print(f"sample data: {out_dir.resolve() / 'landing'}")
+    if not quiet:
+        out.print(f"sample data: {out_dir.resolve() / 'landing'}")
     paths = RunPaths(
         definitions_dir=out_dir / "sla_definitions",
         landing_dir=out_dir / "landing",
         warehouse_path=out_dir / "warehouse.duckdb",
         reports_dir=reports,
     )
-    _run(paths, dt.date(2026, 1, 1), dt.date(2026, months, 1))
-    out.print(f"warehouse: {paths.warehouse_path}")
+    _run(paths, dt.date(2026, 1, 1), dt.date(2026, months, 1), verbose=verbose, quiet=quiet)
+    if not quiet:
+        out.print(f"warehouse: {paths.warehouse_path}")
     out.print(f"reports:   {paths.reports_dir}")
 
 
 # `sla status` and `sla explain`: read-only views of the reports folder and the marts
 # (orchestration/lib/cli_reports/; docs/explain.md)
-JsonOption = Annotated[bool, typer.Option("--json", help="print JSON instead of text")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="print JSON instead of text", show_default="off")
+]
 
 
 @app.command()

@@ -33,6 +33,7 @@ class RunOutcome:
     failed_steps: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)  # for the benchmark
+    warned_checks: list[str] = field(default_factory=list)  # failed WARN checks: the summary's
 
 
 def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
@@ -50,6 +51,7 @@ def run_pipeline(
     lock_timeout: float = warehouse_lock.DEFAULT_LOCK_TIMEOUT,
     notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
     accept_shrunk: tuple[str, ...] = (),
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
@@ -60,6 +62,7 @@ def run_pipeline(
     ``lock_timeout`` seconds (``notify`` says so once), then fails with the holder named.
     ``accept_shrunk``: landing files whose re-delivery with fewer rows is accepted (otherwise it
     blocks the run).
+    ``on_event`` receives every event of the run as it is stored (the CLI's progress display).
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
@@ -94,6 +97,8 @@ def run_pipeline(
             ),
             _instance(instance) as active,
         ):
+            if on_event is not None:
+                active.add_event_listener(run_id, on_event)
             result = job.execute_in_process(
                 instance=active,
                 raise_on_error=False,
@@ -156,8 +161,15 @@ def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
         for event in result.all_events
         if event.event_type_value == "STEP_SUCCESS" and event.step_key
     }
+    warned_checks = [
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
+    ]
     if result.success and not failed_checks:
-        return RunOutcome(True, result.run_id, step_seconds=step_seconds)
+        return RunOutcome(
+            True, result.run_id, step_seconds=step_seconds, warned_checks=warned_checks
+        )
     reasons = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":

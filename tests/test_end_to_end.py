@@ -80,7 +80,7 @@ def test_generate_then_run_from_any_directory(tmp_path):
     )  # fmt: skip
     assert refused.returncode != 0
     assert refused.stderr.strip().splitlines() == [
-        "error: '2026-1' is not a period: expected YYYY-MM, e.g. 2026-03"
+        "error: '2026-1' is not a period: expected YYYY-MM or YYYY-Qn, e.g. 2026-03 or 2026-Q1"
     ]
 
 

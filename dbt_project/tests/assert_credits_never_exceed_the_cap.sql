@@ -1,5 +1,8 @@
 -- a row returned = an agreement-period whose objective credits add up to more than its cap,
 -- or whose ledger total differs from the sum of its objective credits
+-- the Dagster check of the model it verifies (several refs: dagster-dbt needs it named)
+{{ config(meta={'dagster': {'ref': {'name': 'agreement_credits'}}}) }}
+
 with
 
 objective_credits as (

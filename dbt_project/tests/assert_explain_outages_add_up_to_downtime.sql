@@ -1,5 +1,8 @@
 -- a row returned = an availability objective's period whose outages, as `sla explain` lists
 -- them (rpt_explain_outages), do not add up to the downtime the compliance mart counted
+-- the Dagster check of the model it verifies (several refs: dagster-dbt needs it named)
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_explain_outages'}}}) }}
+
 with
 
 outages as (

@@ -1,5 +1,8 @@
 -- a row returned = an objective of the version in force for a spine period that has no row in
 -- the compliance table (every objective must be reported, even without data)
+-- the Dagster check of the model it verifies (several refs: dagster-dbt needs it named)
+{{ config(meta={'dagster': {'ref': {'name': 'objective_periods'}}}) }}
+
 with
 
 periods as (

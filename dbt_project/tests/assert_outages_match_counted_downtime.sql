@@ -1,5 +1,8 @@
 -- a row returned = an outage run that overlaps another run of the same service, or whose
 -- minutes disagree with the down minutes it was built from
+-- the Dagster check of the model it verifies (several refs: dagster-dbt needs it named)
+{{ config(meta={'dagster': {'ref': {'name': 'outages'}}}) }}
+
 with
 
 outages as (

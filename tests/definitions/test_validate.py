@@ -171,3 +171,73 @@ def test_an_upper_case_extension_is_read_not_ignored(tmp_path: Path):
     with pytest.raises(DefinitionsError) as raised:
         load_catalog(folder)
     assert any("acme-hosting.YAML" in line for line in raised.value.errors)
+
+
+def _example_folder(tmp_path: Path, changes: dict[str, tuple[str, str]]) -> Path:
+    """A copy of the shipped definitions with ``{relative file: (old text, new text)}`` applied."""
+    root = tmp_path / "defs"
+    shutil.copytree(EXAMPLES, root)
+    for relative, (old, new) in changes.items():
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"test setup: {old!r} not in {relative}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return root
+
+
+def test_validate_reports_three_errors_in_three_files_in_one_run(tmp_path):
+    # a misspelt key, a wrong kind and an unknown calendar, one per file: one run names all three
+    root = _example_folder(
+        tmp_path,
+        {
+            "agreements/acme-hosting.yaml": ("    target: 99.9\n", "    targte: 99.9\n"),
+            "agreements/globex-support.yaml": ("kind: csat", "kind: happiness"),
+            "agreements/initech-platform.yaml": (
+                "calendar: uk-support-hours",
+                "calendar: atlantis-hours",
+            ),
+        },
+    )
+    result = runner.invoke(app, ["validate", str(root)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(
+        line.endswith("acme-hosting.yaml: versions[0].objectives[0].targte: unknown field "
+                      "(check the spelling; see docs/agreement.schema.json)")
+        for line in lines
+    ), lines  # fmt: skip
+    assert any(
+        "globex-support.yaml: versions[0].objectives[" in line
+        and "unknown kind 'happiness'" in line
+        for line in lines
+    ), lines
+    assert any(
+        "initech-platform.yaml: calendar: no calendar 'atlantis-hours'" in line for line in lines
+    ), lines
+    # 4 = the three above + acme's `target` reported missing beside the misspelt `targte`
+    assert lines[-1] == f"4 error(s) in {root}"
+
+
+def test_unknown_calendar_is_reported_with_the_schema_errors_of_the_same_file(tmp_path):
+    # the passes of issue 14: a misspelt key and a wrong kind hid the unknown calendar until fixed
+    text = _replace("    target: 99.9\n", "    targte: 99.9\n")
+    text = text.replace("kind: csat", "kind: happiness").replace(
+        "calendar: de-office-hours", "calendar: nowhere", 1
+    )
+    with pytest.raises(DefinitionsError) as raised:
+        load_catalog(_folder(tmp_path, text))
+    fields = {line.split(": ")[1] for line in raised.value.errors}
+    assert fields == {
+        "versions[0].objectives[0].target",  # missing, beside the misspelt key
+        "versions[0].objectives[0].targte",
+        "versions[0].objectives[3]",
+        "calendar",
+    }, raised.value.errors
+
+
+def test_reference_to_a_broken_calendar_is_not_a_second_error(tmp_path):
+    root = _folder(tmp_path, ACME, CALENDAR.replace("Europe/Berlin", "Europe/Atlantis"))
+    with pytest.raises(DefinitionsError) as raised:
+        load_catalog(root)
+    assert [line for line in raised.value.errors if "no calendar" in line] == []
+    assert any("de-office-hours.yaml: timezone:" in line for line in raised.value.errors)

@@ -41,13 +41,11 @@ def test_a_warehouse_that_is_a_directory_is_the_last_line(tmp_path):
          "--landing", str(paths.landing_dir), "--warehouse", str(paths.warehouse_path),
          "--reports", str(paths.reports_dir)],
     )  # fmt: skip
-    assert result.exit_code == 1
-    last = result.output.strip().splitlines()[-1]
-    assert re.fullmatch(
-        rf"error: run 2026-03 did not publish: step ({FIRST_STEPS}) failed: "
-        rf"warehouse {re.escape(str(paths.warehouse_path))} is a directory, not a DuckDB file",
-        last,
-    ), last
+    # issue 14: a bad path is a usage error, found before anything runs (exit 2, one line)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"error: warehouse {paths.warehouse_path} is a folder, not a DuckDB file"
+    ]
     assert not paths.reports_dir.exists()
 
 

@@ -153,14 +153,39 @@ def _read_yaml(path: Path, label: str, errors: list[str]) -> Any | None:
 
 
 def _parse(model: type[M], path: Path, label: str, errors: list[str]) -> M | None:
+    return _parse_document(model, path, label, errors)[1]
+
+
+def _parse_document(
+    model: type[M], path: Path, label: str, errors: list[str]
+) -> tuple[dict[str, Any] | None, M | None]:
+    """The file's mapping (None when it is not readable YAML) and its model (None when invalid):
+    a file with schema errors still has its cross-file references checked from the mapping."""
     document = _read_yaml(path, label, errors)
     if document is None:
-        return None
+        return None, None
     try:
-        return model.model_validate(document)
+        return document, model.model_validate(document)
     except ValidationError as exc:
         errors.extend(_messages(label, exc))
-        return None
+        return document, None
+
+
+def _calendar_references(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(field path, calendar id)`` of every calendar an agreement mapping names, read from the
+    mapping itself so that a file with schema errors elsewhere still has them checked."""
+    references = []
+    if isinstance(document.get("calendar"), str):
+        references.append(("calendar", document["calendar"]))
+    versions = document.get("versions")
+    for v_index, version in enumerate(versions if isinstance(versions, list) else []):
+        objectives = version.get("objectives") if isinstance(version, dict) else None
+        for o_index, objective in enumerate(objectives if isinstance(objectives, list) else []):
+            own = objective.get("calendar") if isinstance(objective, dict) else None
+            if isinstance(own, str):
+                where = f"versions[{v_index}].objectives[{o_index}].calendar"
+                references.append((where, own))
+    return references
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -208,9 +233,13 @@ def load_catalog(path: str | Path) -> Catalog:
         files[relative] = hashlib.sha256(file.read_bytes()).hexdigest()
 
     calendars: dict[str, Calendar] = {}
+    # calendars whose file has errors of its own: a reference to one is not a second error
+    broken_calendars: set[str] = set()
     for file in calendar_files:
-        calendar = _parse(Calendar, file, _label(file), errors)
+        document, calendar = _parse_document(Calendar, file, _label(file), errors)
         if calendar is None:
+            named = document.get("id") if document is not None else None
+            broken_calendars.add(named if isinstance(named, str) else file.stem)
             continue
         if calendar.id in calendars:
             errors.append(f"{_label(file)}: id: calendar {calendar.id!r} is defined twice")
@@ -218,11 +247,21 @@ def load_catalog(path: str | Path) -> Catalog:
 
     agreements: dict[str, Agreement] = {}
     agreement_paths: dict[str, Path] = {}
+    known = ", ".join(sorted(calendars)) or "none found"
     for file in agreement_files:
-        agreement = _parse(Agreement, file, _label(file), errors)
+        label = _label(file)
+        document, agreement = _parse_document(Agreement, file, label, errors)
+        if document is None:
+            continue
+        # cross-file references are checked on every file that parsed as YAML, valid or not
+        for where, calendar_id in _calendar_references(document):
+            if calendar_id not in calendars and calendar_id not in broken_calendars:
+                folder = f" in {root / 'calendars'}" if where == "calendar" else ""
+                errors.append(
+                    f"{label}: {where}: no calendar {calendar_id!r}{folder} (known: {known})"
+                )
         if agreement is None:
             continue
-        label = _label(file)
         if agreement.id in agreements:
             errors.append(
                 f"{label}: id: agreement {agreement.id!r} is also defined in "
@@ -231,20 +270,6 @@ def load_catalog(path: str | Path) -> Catalog:
             continue
         agreements[agreement.id] = agreement
         agreement_paths[agreement.id] = file
-        known = ", ".join(sorted(calendars)) or "none found"
-        if agreement.calendar not in calendars:
-            errors.append(
-                f"{label}: calendar: no calendar {agreement.calendar!r} "
-                f"in {root / 'calendars'} (known: {known})"
-            )
-        for v_index, version in enumerate(agreement.versions):
-            for o_index, objective in enumerate(version.objectives):
-                own = getattr(objective, "calendar", None)
-                if own is not None and own not in calendars:
-                    errors.append(
-                        f"{label}: versions[{v_index}].objectives[{o_index}].calendar: "
-                        f"no calendar {own!r} (known: {known})"
-                    )
 
     reviews: dict[str, ReviewLog] = {}
     for file in review_files:

@@ -37,8 +37,12 @@ from orchestration.lib.review_pack.review_data import review_contexts
 pytestmark = pytest.mark.slow
 
 PERIODS = ("2026-01", "2026-02", "2026-03", "2026-Q1")
-TABLE_FILES = ("compliance.csv", "compliance.parquet", "credits.csv", "credits.parquet")
-LEDGERS = ("credits.csv", "credits.parquet", "credits.xlsx", "compliance.csv", "compliance.parquet")
+CREDIT_STEMS = ("credits", "credits_objectives", "credits_totals", "credits_by_currency")
+TABLE_FILES = (
+    "compliance.csv", "compliance.parquet",
+    *(f"{stem}.{ext}" for stem in CREDIT_STEMS for ext in ("csv", "parquet")),
+)  # fmt: skip
+LEDGERS = (*TABLE_FILES, "credits.xlsx")
 MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
 # finance's column contract (docs/publications.md): these 16, in this order, then the extras
 LEDGER_COLUMNS = (
@@ -48,7 +52,9 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 LEDGER_EXTRA_COLUMNS = (
     "row_type", "tier_rank", "credit_amount_uncapped", "cap_amount", "below_minimum",
+    "coverage_pct",
 )  # fmt: skip
+BY_CURRENCY_COLUMNS = ("period", "currency", "agreements", "credit_amount")
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +82,8 @@ def _files(root: Path) -> dict[str, str]:
     }
 
 
-def _ledger(reports: Path, period: str) -> list[dict[str, str]]:
-    text = (reports / period / "latest" / "credits.csv").read_text(encoding="utf-8-sig")
+def _ledger(reports: Path, period: str, name: str = "credits.csv") -> list[dict[str, str]]:
+    text = (reports / period / "latest" / name).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -174,6 +180,7 @@ def test_ledger_reconciles_to_the_marts_to_the_cent(case: Scenario, reports: Pat
 
 def test_ledger_parquet_keeps_money_as_decimal(reports: Path):
     table = pq.read_table(reports / "2026-Q1" / "latest" / "credits.parquet")
+    # the 16 contract columns unchanged, then the extras, coverage_pct last
     assert table.column_names == [*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS]
     assert table.schema.field("run_id").type == pa.string()
     for column in ("fee_amount", "credit_amount"):
@@ -185,9 +192,11 @@ def test_ledger_parquet_keeps_money_as_decimal(reports: Path):
 
 def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
     workbook = openpyxl.load_workbook(reports / "2026-Q1" / "latest" / "credits.xlsx")
+    # the mixed ledger stays the first sheet (finance's scripts open it); then the split ones
+    assert workbook.sheetnames == ["credits", "objectives", "totals", "by_currency"]
     sheet = workbook["credits"]
     header = [cell.value for cell in sheet[1]]
-    assert tuple(header[: len(LEDGER_COLUMNS)]) == LEDGER_COLUMNS
+    assert tuple(header) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS)
     credit = header.index("credit_amount") + 1
     row_type = header.index("row_type") + 1
     cells = {
@@ -196,9 +205,94 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
     total = cells["agreement_total"]
     assert total.data_type == "n" and total.value == pytest.approx(3825.00)
     assert total.number_format == "#,##0.00"
-    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"], "formulas"
+    for name in workbook.sheetnames:
+        cells_of = [c for row in workbook[name].iter_rows() for c in row]
+        assert not [c for c in cells_of if c.data_type == "f"], f"formulas in {name}"
+    # each split sheet sums as it is: objectives 1,275.00 + 2,550.00, totals 3,825.00 (USD)
+    for name, expected in (("objectives", 3825.00), ("totals", 3825.00)):
+        split = workbook[name]
+        names = [cell.value for cell in split[1]]
+        assert tuple(names) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS)
+        column = names.index("credit_amount") + 1
+        amounts = [split.cell(r, column).value for r in range(2, split.max_row + 1)]
+        assert sum(amounts) == pytest.approx(expected), name
+    by_currency = [[c.value for c in row] for row in workbook["by_currency"].iter_rows()]
+    assert by_currency == [list(BY_CURRENCY_COLUMNS), ["2026-Q1", "USD", 1, 3825.0]]
+    assert workbook["by_currency"]["D2"].number_format == "#,##0.00"
     # a fixed document time (the period's end), never the time of writing
     assert workbook.properties.created == dt.datetime(2026, 4, 1)
+
+
+def test_split_ledger_files_hold_one_row_type_each_with_the_ledger_columns(reports: Path):
+    for period in PERIODS:
+        ledger = _ledger(reports, period)
+        objectives = _ledger(reports, period, "credits_objectives.csv")
+        totals = _ledger(reports, period, "credits_totals.csv")
+        for name in ("credits_objectives", "credits_totals"):
+            header = pq.read_schema(reports / period / "latest" / f"{name}.parquet").names
+            assert tuple(header) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS), name
+        assert {r["row_type"] for r in objectives} == {"objective"}
+        assert {r["row_type"] for r in totals} == {"agreement_total"}
+        # the same rows as credits.csv, in its order: nothing lost, nothing added
+        assert objectives == [r for r in ledger if r["row_type"] == "objective"]
+        assert totals == [r for r in ledger if r["row_type"] == "agreement_total"]
+
+
+def test_credits_totals_sum_to_the_booked_amounts(reports: Path):
+    # pipeline_data.py: acme's March 600.00 EUR; globex's Q1 1,275.00 + 2,550.00 = 3,825.00 USD.
+    # initech (GBP) has neither tickets nor probes in March: insufficient data, no credit
+    march = {r["agreement_id"]: r for r in _ledger(reports, "2026-03", "credits_totals.csv")}
+    assert {a: (r["credit_amount"], r["currency"]) for a, r in march.items()} == {
+        "acme-hosting": ("600.00", "EUR"),
+        "initech-platform": ("0.00", "GBP"),
+    }
+    quarter = _ledger(reports, "2026-Q1", "credits_totals.csv")
+    assert [(r["agreement_id"], r["credit_amount"]) for r in quarter] == [
+        ("globex-support", "3825.00")
+    ]
+    # the sum a spreadsheet makes of the file is the amount to book, not twice it
+    assert sum(Decimal(r["credit_amount"]) for r in quarter) == Decimal("3825.00")
+    objectives = _ledger(reports, "2026-Q1", "credits_objectives.csv")
+    assert sum(Decimal(r["credit_amount"]) for r in objectives) == Decimal("3825.00")
+
+
+def test_credits_by_currency_are_the_hand_computed_totals(reports: Path):
+    expected = {
+        # acme 600.00 EUR (one P1 breach of 5 % of 12,000.00); initech 0.00 GBP (no data)
+        "2026-03": [["2026-03", "EUR", "1", "600.00"], ["2026-03", "GBP", "1", "0.00"]],
+        # globex only: 1,275.00 + 2,550.00 = 3,825.00 USD
+        "2026-Q1": [["2026-Q1", "USD", "1", "3825.00"]],
+    }
+    for period, rows in expected.items():
+        published = _ledger(reports, period, "credits_by_currency.csv")
+        assert [list(r.values()) for r in published] == rows, period
+        assert list(published[0]) == list(BY_CURRENCY_COLUMNS)
+        table = pq.read_table(reports / period / "latest" / "credits_by_currency.parquet")
+        assert table.schema.field("credit_amount").type == pa.decimal128(18, 2)
+        assert table.column("credit_amount").to_pylist() == [Decimal(r[3]) for r in rows]
+
+
+def test_coverage_pct_is_the_availability_objectives_coverage(reports: Path):
+    """Issue 11, point 2: availability rows carry their coverage (the compliance table's);
+    every other kind and the agreement_total rows leave it empty."""
+    rows = _ledger(reports, "2026-01")
+    coverage = {(r["agreement_id"], r["objective_id"]): r["coverage_pct"] for r in rows
+                if r["kind"] == "availability"}  # fmt: skip
+    # ten probed minutes of January's 31 x 1,440 = 44,640 agreed minutes (no maintenance):
+    # 10 / 44,640 x 100 = 0.02240... -> 0.0224 (decimal(9, 4))
+    assert coverage == {
+        ("acme-hosting", "availability"): "0.0224",
+        ("initech-platform", "platform-availability"): "0.0224",
+    }
+    assert {r["coverage_pct"] for r in rows if r["kind"] != "availability"} == {""}
+    compliance = {
+        (r["agreement_id"], r["objective_id"]): r["coverage_pct"]
+        for r in _ledger(reports, "2026-01", "compliance.csv")
+        if r["kind"] == "availability"
+    }
+    assert coverage == compliance
+    table = pq.read_table(reports / "2026-01" / "latest" / "credits.parquet")
+    assert table.schema.field("coverage_pct").type == pa.decimal128(9, 4)
 
 
 def _unpublished_copy(case: Scenario, target: Path) -> Path:

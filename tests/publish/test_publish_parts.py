@@ -10,10 +10,13 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
+import openpyxl
 import pyarrow as pa
 import pytest
 
 from orchestration.lib.money import format_amount, to_cents
+from orchestration.lib.publish import versions
 from orchestration.lib.publish.atomic import recover, staged_publication
 from orchestration.lib.publish.formatting import format_duration, format_measure
 from orchestration.lib.publish.writers import write_csv, write_xlsx
@@ -80,10 +83,76 @@ def test_xlsx_is_byte_identical_when_written_twice(tmp_path: Path):
     table = pa.table({"credit_amount": pa.array([Decimal("10.10")], pa.decimal128(18, 2))})
     for name in ("a.xlsx", "b.xlsx"):
         write_xlsx(
-            table, tmp_path / name, sheet="credits", document_time=dt.datetime(2026, 4, 1),
-            money_columns=("credit_amount",),
+            {"credits": table, "totals": table}, tmp_path / name,
+            document_time=dt.datetime(2026, 4, 1), money_columns=("credit_amount",),
         )  # fmt: skip
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_xlsx_writes_one_sheet_per_table_in_order(tmp_path: Path):
+    ledger = pa.table(
+        {
+            "row_type": ["objective", "agreement_total"],
+            "credit_amount": pa.array([Decimal("600.00")] * 2, pa.decimal128(18, 2)),
+        }
+    )
+    by_currency = pa.table(
+        {"currency": ["EUR"], "credit_amount": pa.array([Decimal("600.00")], pa.decimal128(18, 2))}
+    )
+    write_xlsx(
+        {"credits": ledger, "totals": ledger.slice(1), "by_currency": by_currency},
+        tmp_path / "credits.xlsx",
+        document_time=dt.datetime(2026, 4, 1),
+        money_columns=("credit_amount",),
+    )
+    workbook = openpyxl.load_workbook(tmp_path / "credits.xlsx")
+    assert workbook.sheetnames == ["credits", "totals", "by_currency"]
+    assert [[c.value for c in row] for row in workbook["totals"].iter_rows()] == [
+        ["row_type", "credit_amount"],
+        ["agreement_total", 600.0],
+    ]
+    euro = workbook["by_currency"]["B2"]
+    assert (euro.value, euro.number_format) == (600.0, "#,##0.00")
+
+
+def _history_ledger(coverage: Decimal | None = None, *, with_coverage: bool) -> pa.Table:
+    columns = {
+        "agreement_id": ["acme-hosting"],
+        "period": ["2026-03"],
+        "objective_id": ["availability"],
+        "credit_amount": pa.array([Decimal("600.00")], pa.decimal128(18, 2)),
+        "currency": ["EUR"],
+        "run_id": ["run"],
+        "row_type": ["objective"],
+    }
+    if with_coverage:
+        columns["coverage_pct"] = pa.array([coverage], pa.decimal128(9, 4))
+    return pa.table(columns)
+
+
+def test_history_published_before_coverage_pct_takes_the_new_column(tmp_path: Path):
+    """Regression: a warehouse whose ledger history was created with the columns before
+    coverage_pct must take a ledger with it (the insert is by name; the table gains the column)."""
+    connection = duckdb.connect()
+    before = _history_ledger(with_coverage=False)
+    after = _history_ledger(Decimal("99.3270"), with_coverage=True)
+    for number, ledger in ((1, before), (2, after)):
+        with versions.history_transaction(connection, tmp_path, ledger) as history:
+            staged = versions.StagedVersion(
+                "2026-03", number, number - 1 or None, tmp_path / f"v{number}", ledger
+            )
+            history.record(staged, dt.datetime(2026, 4, number))
+            if number == 2:
+                restated = history.restatement(staged).to_pylist()
+    held = connection.execute(
+        f"select version, coverage_pct from {versions.HISTORY_TABLE} order by version"
+    ).fetchall()
+    # v1 was recorded before the column existed: null; v2 carries it
+    assert held == [(1, None), (2, Decimal("99.3270"))]
+    # the new column alone changed the row: restated, with no change of money (600.00 - 600.00)
+    assert [(r["objective_id"], r["difference"]) for r in restated] == [
+        ("availability", Decimal("0.00"))
+    ]
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -26,7 +26,7 @@ def _marts(*names: str) -> list[dg.AssetKey]:
 # (which periods a run publishes); the manifest lists the agreements of each period from it.
 PERIODS_DEPS = _marts("rpt_publication_periods")
 COMPLIANCE_DEPS = [*PERIODS_DEPS, *_marts("rpt_compliance")]
-CREDITS_DEPS = [*PERIODS_DEPS, *_marts("credits_ledger")]
+CREDITS_DEPS = [*PERIODS_DEPS, *_marts("credits_ledger", "credits_by_currency")]
 PACKS_DEPS = [
     *PERIODS_DEPS,
     *_marts(
@@ -78,7 +78,10 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             "objective (zero credits included, so it reconciles with the compliance table) and "
             "one agreement_total row per agreement with the amount payable after cap and "
             "minimum. Byte-identical for the same inputs and run id. "
-            "reports/<period>/latest/credits.{csv,parquet,xlsx}; every version's ledger "
+            "reports/<period>/latest/credits.{csv,parquet,xlsx}, with the rows split for a "
+            "spreadsheet sum into credits_objectives and credits_totals and the totals per "
+            "currency in credits_by_currency (.csv, .parquet, sheets of the XLSX); every "
+            "version's ledger "
             "is kept in publications.credits_ledger_history and a re-run that changes figures "
             "writes credits_restatement.csv into its new version.",
         ),

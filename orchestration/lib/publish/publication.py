@@ -21,6 +21,9 @@ from orchestration.lib.publish.manifest import (
 from orchestration.lib.publish.plan import AgreementPeriod, periods_in_window, reviews_closing
 from orchestration.lib.publish.tables import (
     LEDGER_MONEY_COLUMNS,
+    OBJECTIVE_ROWS,
+    TOTAL_ROWS,
+    by_currency_table,
     compliance_table,
     ledger_table,
 )
@@ -103,13 +106,27 @@ def publish_window(
             relative = f"{key}/{folder.name}"
             write_csv(compliance, folder / "compliance.csv")
             write_parquet(compliance, folder / "compliance.parquet")
-            write_csv(ledger, folder / "credits.csv")
-            write_parquet(ledger, folder / "credits.parquet")
+            # credits.* mixes both row types (finance's scripts read it); the other three can
+            # be summed as they are (docs/publications.md, "Credits ledger")
+            credit_tables = {
+                "credits": ledger,
+                "credits_objectives": ledger_table(
+                    connection, key, run_id, row_type=OBJECTIVE_ROWS
+                ),
+                "credits_totals": ledger_table(connection, key, run_id, row_type=TOTAL_ROWS),
+                "credits_by_currency": by_currency_table(connection, key),
+            }
+            for stem, table in credit_tables.items():
+                write_csv(table, folder / f"{stem}.csv")
+                write_parquet(table, folder / f"{stem}.parquet")
             period_end = max(p.period_end for p in members)
             write_xlsx(
-                ledger,
+                {
+                    # the credits sheet stays first: readers open the workbook's first sheet
+                    stem.removeprefix("credits_"): table
+                    for stem, table in credit_tables.items()
+                },
                 folder / "credits.xlsx",
-                sheet="credits",
                 title=f"Service credits {key}",
                 # a fixed document time keeps the workbook byte-identical across runs
                 document_time=dt.datetime.combine(period_end, dt.time()),
@@ -130,7 +147,10 @@ def publish_window(
             summary.periods.append(key)
             summary.versions.append(relative)
             summary.compliance += [f"{relative}/compliance.csv", f"{relative}/compliance.parquet"]
-            summary.credits += [f"{relative}/credits.{ext}" for ext in ("csv", "parquet", "xlsx")]
+            summary.credits += [
+                f"{relative}/{stem}.{ext}" for stem in credit_tables for ext in ("csv", "parquet")
+            ]
+            summary.credits.append(f"{relative}/credits.xlsx")
             summary.compliance_rows += compliance.num_rows
             summary.credit_rows += ledger.num_rows
             log(

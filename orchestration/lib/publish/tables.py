@@ -1,9 +1,11 @@
-"""The two tables a period folder publishes, read from their marts: compliance and credits.
+"""The tables a period folder publishes, read from their marts: compliance and credits.
 
-``marts.rpt_compliance`` and ``marts.credits_ledger`` hold every period with the published
-columns, types and order (enforced dbt contracts); a publication selects one period, in the
-published row order, and adds its run id. Both come back as Arrow tables with the warehouse's
-decimal types intact; the writers decide how each file format represents them.
+``marts.rpt_compliance``, ``marts.credits_ledger`` and ``marts.credits_by_currency`` hold every
+period with the published columns, types and order (enforced dbt contracts); a publication
+selects one period, in the published row order, and adds its run id to the first two. All come
+back as Arrow tables with the warehouse's decimal types intact; the writers decide how each file
+format represents them. The ledger's objective and total files are the ledger's rows of one
+``row_type`` (a selection, not a computation), so they hold the ledger's columns.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import duckdb
 import pyarrow as pa
 
 LEDGER_MONEY_COLUMNS = ("fee_amount", "credit_amount", "credit_amount_uncapped", "cap_amount")
+
+OBJECTIVE_ROWS = "objective"
+TOTAL_ROWS = "agreement_total"
 
 # the run id is known only when a run publishes: it goes right after definitions_version (the
 # 16th column of the ledger, the last of the compliance table)
@@ -37,11 +42,30 @@ def compliance_table(
     return _with_run_id(table, run_id)
 
 
-def ledger_table(connection: duckdb.DuckDBPyConnection, period_key: str, run_id: str) -> pa.Table:
-    """The credits ledger of one period: objective rows, then one agreement_total row each."""
+def ledger_table(
+    connection: duckdb.DuckDBPyConnection,
+    period_key: str,
+    run_id: str,
+    *,
+    row_type: str | None = None,
+) -> pa.Table:
+    """The credits ledger of one period: objective rows, then one agreement_total row each.
+
+    ``row_type`` keeps only the rows of that type (:data:`OBJECTIVE_ROWS` or
+    :data:`TOTAL_ROWS`), in the same order and with the same columns.
+    """
     table = connection.execute(
-        "select * exclude (line_number) from marts.credits_ledger where period = ? "
+        "select * exclude (line_number) from marts.credits_ledger "
+        "where period = $period and coalesce(row_type = $row_type, true) "
         "order by line_number",
-        [period_key],
+        {"period": period_key, "row_type": row_type},
     ).to_arrow_table()
     return _with_run_id(table, run_id)
+
+
+def by_currency_table(connection: duckdb.DuckDBPyConnection, period_key: str) -> pa.Table:
+    """One row per currency of a period: its agreements and the credits to book in it."""
+    return connection.execute(
+        "select * from marts.credits_by_currency where period = ? order by currency",
+        [period_key],
+    ).to_arrow_table()

@@ -351,6 +351,9 @@ def history_transaction(
 
 
 def _ensure_history_table(connection: duckdb.DuckDBPyConnection, ledger: pa.Table) -> None:
+    """Create the history table on first use; a ledger column it lacks (one added since the
+    warehouse first published, such as coverage_pct) is added to it, null for the versions
+    recorded before. Rows are inserted by name, so its column order does not matter."""
     connection.execute(f"create schema if not exists {HISTORY_SCHEMA}")
     with _registered(connection, ledger.slice(0, 0)) as name:
         connection.execute(
@@ -358,6 +361,19 @@ def _ensure_history_table(connection: duckdb.DuckDBPyConnection, ledger: pa.Tabl
             f"select *, null::integer as version, null::timestamp as published_at, "
             f"null::integer as line_number from {name} limit 0"
         )
+        held = {
+            row[0]
+            for row in connection.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = 'credits_ledger_history'",
+                [HISTORY_SCHEMA],
+            ).fetchall()
+        }
+        for column, data_type in connection.execute(
+            f"select column_name, column_type from (describe select * from {name})"
+        ).fetchall():
+            if column not in held:
+                connection.execute(f'alter table {HISTORY_TABLE} add column "{column}" {data_type}')
 
 
 def _manifest_time(path: Path) -> dt.datetime | None:

@@ -71,15 +71,15 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_xlsx(
-    table: pa.Table,
+    sheets: dict[str, pa.Table],
     path: Path,
     *,
-    sheet: str,
     document_time: dt.datetime,
     money_columns: tuple[str, ...] = (),
     title: str = "",
 ) -> None:
-    """One sheet of stored values (no formulas): money cells numeric with a 2-decimal format."""
+    """One sheet per table, in the dict's order, of stored values (no formulas): money cells
+    numeric with a 2-decimal format, a bold header, frozen and filterable."""
     workbook = xlsxwriter.Workbook(
         str(path), {"strings_to_numbers": False, "strings_to_formulas": False}
     )
@@ -88,25 +88,26 @@ def write_xlsx(
     header = workbook.add_format({"bold": True, "bottom": 1})
     money = workbook.add_format({"num_format": MONEY_FORMAT})
     measure = workbook.add_format({"num_format": MEASURE_FORMAT})
-    worksheet = workbook.add_worksheet(sheet)
-    names = table.column_names
-    formats = [
-        money
-        if name in money_columns
-        else measure
-        if pa.types.is_decimal(table.schema.field(name).type)
-        else None
-        for name in names
-    ]
-    worksheet.write_row(0, 0, names, header)
-    # the ledger is agreements × objectives (hundreds of rows), small enough to write by cell
-    for row_index, row in enumerate(table.to_pylist(), start=1):
+    for sheet, table in sheets.items():
+        worksheet = workbook.add_worksheet(sheet)
+        names = table.column_names
+        formats = [
+            money
+            if name in money_columns
+            else measure
+            if pa.types.is_decimal(table.schema.field(name).type)
+            else None
+            for name in names
+        ]
+        worksheet.write_row(0, 0, names, header)
+        # the ledger is agreements × objectives (hundreds of rows), small enough to write by cell
+        for row_index, row in enumerate(table.to_pylist(), start=1):
+            for col_index, name in enumerate(names):
+                _write_cell(worksheet, row_index, col_index, row[name], formats[col_index])
         for col_index, name in enumerate(names):
-            _write_cell(worksheet, row_index, col_index, row[name], formats[col_index])
-    for col_index, name in enumerate(names):
-        worksheet.set_column(col_index, col_index, max(10, min(len(name) + 2, 40)))
-    worksheet.freeze_panes(1, 0)
-    worksheet.autofilter(0, 0, max(table.num_rows, 1), len(names) - 1)
+            worksheet.set_column(col_index, col_index, max(10, min(len(name) + 2, 40)))
+        worksheet.freeze_panes(1, 0)
+        worksheet.autofilter(0, 0, max(table.num_rows, 1), len(names) - 1)
     workbook.close()
 
 

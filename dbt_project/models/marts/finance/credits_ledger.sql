@@ -2,7 +2,9 @@
 -- credits and insufficient data included, so it reconciles row for row with the compliance
 -- table) and one agreement_total row per agreement with the amount to book after the cap and
 -- the minimum. run_id is the publication's, added when the file is written (after
--- definitions_version); line_number orders a period's rows and is not published
+-- definitions_version); line_number orders a period's rows and is not published. coverage_pct
+-- comes last (after the contract's first 16 columns and the extras finance already reads): the
+-- share of agreed minutes with probe data behind an availability objective's actual
 with
 
 agreements as (
@@ -20,6 +22,12 @@ objective_credits as (
 agreement_credits as (
 
     select * from {{ ref('agreement_credits') }}
+
+),
+
+objective_periods as (
+
+    select * from {{ ref('objective_periods') }}
 
 ),
 
@@ -48,10 +56,20 @@ objective_rows as (
             as credit_amount_uncapped,
         cast(null as decimal(18, 2)) as cap_amount,
         objective_credits.is_below_minimum as below_minimum,
+        -- the same cast as the compliance table's (rpt_objective_periods)
+        case
+            when objective_credits.kind = 'availability'
+                then cast(objective_periods.coverage_pct as decimal(9, 4))
+        end as coverage_pct,
         objective_credits.objective_order as row_order,
     from objective_credits
     inner join agreements
         on objective_credits.agreement_id = agreements.agreement_id
+    left join objective_periods
+        on
+            objective_credits.agreement_id = objective_periods.agreement_id
+            and objective_credits.period_key = objective_periods.period_key
+            and objective_credits.objective_id = objective_periods.objective_id
 
 ),
 
@@ -80,6 +98,7 @@ total_rows as (
             as credit_amount_uncapped,
         cast(agreement_credits.cap_amount as decimal(18, 2)) as cap_amount,
         agreement_credits.is_below_minimum as below_minimum,
+        cast(null as decimal(9, 4)) as coverage_pct,
         -- after every objective of the agreement
         2147483647 as row_order,
     from agreement_credits

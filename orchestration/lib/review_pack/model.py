@@ -752,7 +752,8 @@ def _adjustments(rows: list[dict[str, Any]]) -> Table:
             Column("Scope"),
             Column("Category"),
             Column("Status"),
-            Column("Reason"),
+            Column("Why this status"),
+            Column("Reason agreed"),
         ),
         tuple(
             (
@@ -763,7 +764,8 @@ def _adjustments(rows: list[dict[str, Any]]) -> Table:
                     scope(a),
                     a["category"],
                 ),
-                Cell(a["status"], detail=a["status_reason"], tag=ADJUSTMENT_TAGS[a["status"]]),
+                Cell(a["status"], tag=ADJUSTMENT_TAGS[a["status"]]),
+                Cell(a["status_reason"]),
                 Cell(
                     a["reason"] or "", detail=f"approved by {a['approved_by']}, {a['approved_at']}"
                 ),

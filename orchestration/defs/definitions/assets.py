@@ -19,6 +19,9 @@ TABLE_DESCRIPTIONS = {
     "calendar_closed_days": "Public holidays and closures per calendar and date.",
     "review_items": "Action items carried over from earlier review meetings.",
     "definition_files": "Every definitions file with its SHA-256: what this run was computed from.",
+    "adjustments": "Agreed exclusions and disputed figures (adjustments/*.yaml), one row per "
+    "entry: agreement, objective or all, scope, category, reason, approval.",
+    "adjustment_tickets": "The tickets of each tickets-scoped adjustment.",
 }
 
 

@@ -38,6 +38,7 @@ PACKS_DEPS = [
         "rpt_review_trends",
         "rpt_review_versions",
         "rpt_review_maintenance",
+        "rpt_review_adjustments",
         "rpt_review_credits",
         "rpt_review_credit_totals",
         "rpt_review_chronic_breaches",

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from orchestration.lib.agreements.adjustments import AdjustmentsFile
 from orchestration.lib.agreements.schema import Agreement, Calendar, ReviewLog
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "agreement.schema.json": Agreement,
     "calendar.schema.json": Calendar,
     "review.schema.json": ReviewLog,
+    "adjustments.schema.json": AdjustmentsFile,
 }
 
 

@@ -16,6 +16,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from orchestration.lib.agreements.adjustments import (
+    Adjustment,
+    AdjustmentsFile,
+    adjustment_files,
+    check_references,
+    check_unique_ids,
+)
 from orchestration.lib.agreements.schema import Agreement, Calendar, ReviewLog
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -87,6 +94,7 @@ class Catalog:
     calendars: dict[str, Calendar]
     reviews: dict[str, ReviewLog]
     files: dict[str, str] = field(default_factory=dict)  # relative path -> sha256
+    adjustments: tuple[Adjustment, ...] = ()  # adjustments/*.yaml, in file and entry order
 
     @property
     def sha256(self) -> str:
@@ -216,16 +224,18 @@ def load_catalog(path: str | Path) -> Catalog:
         agreement_files = [target] if kind != "calendars" else []
         calendar_files = _yaml_files(root / "calendars") if kind != "calendars" else [target]
         review_files: list[Path] = []
+        adjustment_paths: list[Path] = []
     else:
         root = target
         agreement_files = _yaml_files(root / "agreements")
         calendar_files = _yaml_files(root / "calendars")
         review_files = _yaml_files(root / "reviews")
+        adjustment_paths = adjustment_files(root)
         if not agreement_files:
             errors.append(f"{root / 'agreements'}: (folder): no agreement files (*.yaml)")
 
     files: dict[str, str] = {}
-    for file in [*agreement_files, *calendar_files, *review_files]:
+    for file in [*agreement_files, *calendar_files, *review_files, *adjustment_paths]:
         try:
             relative = file.relative_to(root).as_posix()
         except ValueError:
@@ -283,6 +293,16 @@ def load_catalog(path: str | Path) -> Catalog:
             errors.append(f"{_label(file)}: agreement_id: no agreement {agreement_id!r}")
         reviews[agreement_id] = log
 
+    parsed_adjustments: list[tuple[str, list[Adjustment]]] = []
+    for file in adjustment_paths:
+        adjustments_file = _parse(AdjustmentsFile, file, _label(file), errors)
+        if adjustments_file is None:
+            continue
+        entries = list(adjustments_file.adjustments)
+        check_references(_label(file), entries, agreements, errors)
+        parsed_adjustments.append((_label(file), entries))
+    adjustments = check_unique_ids(parsed_adjustments, errors)
+
     if errors:
         raise DefinitionsError(errors)
-    return Catalog(root, agreements, calendars, reviews, files)
+    return Catalog(root, agreements, calendars, reviews, files, tuple(adjustments))

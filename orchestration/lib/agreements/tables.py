@@ -67,6 +67,15 @@ TABLES: dict[str, str] = {
         agreement_id varchar, item_index integer, description varchar, owner varchar,
         target_date date, status varchar, raised_on date""",
     "definition_files": """path varchar primary key, sha256 varchar""",
+    # adjustments/*.yaml: window bounds are naive UTC like the landed timestamps; objective_id
+    # 'all' means every objective of the agreement
+    "adjustments": """
+        adjustment_id varchar primary key, agreement_id varchar, objective_id varchar,
+        scope varchar, window_start_at timestamp, window_end_at timestamp, category varchar,
+        reason varchar, approved_by varchar, approved_at varchar, evidence varchar,
+        entry_order integer""",
+    "adjustment_tickets": """
+        adjustment_id varchar, ticket_id varchar, primary key (adjustment_id, ticket_id)""",
 }
 
 
@@ -159,6 +168,16 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
             (calendar.id, day, reason) for day, reason in sorted(closed.items())
         )
     rows["definition_files"] = sorted(catalog.files.items())
+    for order, entry in enumerate(catalog.adjustments, start=1):
+        window = entry.window
+        rows["adjustments"].append(
+            (entry.id, entry.agreement, entry.objective, entry.scope,
+             window.start.replace(tzinfo=None) if window else None,
+             window.end.replace(tzinfo=None) if window else None,
+             entry.category, entry.reason, entry.approved_by, entry.approved_at.isoformat(),
+             str(entry.evidence) if entry.evidence else None, order)
+        )  # fmt: skip
+        rows["adjustment_tickets"].extend((entry.id, t) for t in entry.tickets or [])
     return rows
 
 

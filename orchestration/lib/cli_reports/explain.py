@@ -4,7 +4,8 @@ Every value is read from the marts (the published figures): the terms and tiers 
 in force (rpt_explain_terms, rpt_explain_credit_tiers), the figure (rpt_compliance), the tickets
 counted and left out (rpt_explain_tickets), the minutes, outages and maintenance windows
 (rpt_explain_availability, rpt_explain_outages, maintenance_windows) and the credit
-(objective_credits, agreement_credits). Nothing is recomputed here.
+(objective_credits, agreement_credits) and the adjustments touching it (adjustments).
+Nothing is recomputed here.
 """
 
 from __future__ import annotations
@@ -140,8 +141,17 @@ def collect_explanation(
                     " order by starts_at, ends_at",
                     [agreement, period, terms["service_id"]],
                 )
-            # adjustments (sla_definitions/adjustments/) do not exist yet: none applied or refused
-            explanation["adjustments"] = []
+            # the entries touching this figure (or the whole agreement); an entry refused without
+            # a period (unknown ticket, outside the agreement's periods) is listed in every one
+            explanation["adjustments"] = _rows(
+                connection,
+                "select adjustment_id, objective_id, scope, ticket_id, window_start_at,"
+                " window_end_at, category, status, status_reason, reason, approved_by,"
+                " approved_at, evidence from marts.adjustments"
+                " where agreement_id = ? and (period_key = ? or period_key is null)"
+                " and objective_id in (?, 'all') order by entry_order, ticket_id",
+                params,
+            )
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
         raise ReportError(f"{warehouse}: cannot read the marts ({message})") from None

@@ -125,6 +125,21 @@ def _quarantine(warehouse: Path) -> dict[tuple[str, str], dict[str, int]]:
     return counts
 
 
+def _adjustments(warehouse: Path) -> dict[tuple[str, str], list[str]]:
+    """The applied adjustment ids per agreement x period (marts.adjustments decides the status)."""
+    try:
+        with connect(warehouse, read_only=True) as connection:
+            rows = connection.execute(
+                "select agreement_id, period_key,"
+                " list(distinct adjustment_id order by adjustment_id)"
+                " from marts.adjustments where status = 'applied' group by 1, 2"
+            ).fetchall()
+    except duckdb.Error as error:
+        message = str(error).splitlines()[0]
+        raise ReportError(f"{warehouse}: cannot read marts.adjustments ({message})") from None
+    return {(agreement_id, period): list(ids) for agreement_id, period, ids in rows}
+
+
 def _period_months(period: str) -> tuple[str, str]:
     if "-Q" in period:
         year, quarter = period.split("-Q")
@@ -145,6 +160,7 @@ def collect_status(reports: Path, warehouse: Path, agreement_ids: list[str]) -> 
     if not warehouse.is_file():
         raise ReportError(f"{warehouse}: no warehouse file (give --warehouse)")
     quarantine = _quarantine(warehouse)
+    applied = _adjustments(warehouse)
     last_run = read_last_run(warehouse)
     rows: list[StatusRow] = []
     for period_folder in sorted(reports.iterdir()):
@@ -171,6 +187,8 @@ def collect_status(reports: Path, warehouse: Path, agreement_ids: list[str]) -> 
                     in_last_run=in_last_run,
                     checks_failed=_names(last_run.failed) if in_last_run and last_run else [],
                     checks_warned=_names(last_run.warned) if in_last_run and last_run else [],
+                    adjustments_applied=len(applied.get((agreement_id, latest.period), [])),
+                    adjustments=applied.get((agreement_id, latest.period), []),
                 )
             )
     rows.sort(key=lambda row: (row.agreement_id, row.period))

@@ -115,9 +115,28 @@ def explanation_lines(explanation: dict[str, Any]) -> list[str]:
     if "minutes" in explanation:
         lines.extend(_availability_lines(explanation))
     lines.extend(_credit_lines(explanation))
-    adjustments = explanation["adjustments"]
-    lines.append(f"adjustments: {len(adjustments)} applied, 0 refused" if adjustments else
-                 "adjustments: none")  # fmt: skip
+    lines.extend(_adjustment_lines(explanation["adjustments"]))
+    return lines
+
+
+def _adjustment_lines(adjustments: list[dict[str, Any]]) -> list[str]:
+    """One line per entry with its status and why (decided in dbt: int_adjustments_assessed)."""
+    if not adjustments:
+        return ["adjustments: none"]
+    counts = {s: sum(a["status"] == s for a in adjustments) for s in ("applied", "refused",
+                                                                    "disputed")}  # fmt: skip
+    lines = [f"adjustments: {counts['applied']} applied, {counts['refused']} refused,"
+             f" {counts['disputed']} disputed"]  # fmt: skip
+    for a in adjustments:
+        if a["scope"] == "tickets":
+            scope = f"ticket {a['ticket_id']}"
+        else:
+            scope = f"window {_instant(a['window_start_at'])}..{_instant(a['window_end_at'])} UTC"
+        lines.append(
+            f"  {a['adjustment_id']} ({a['category']}, {a['objective_id']}): {scope}:"
+            f" {a['status']}: {a['status_reason']}; reason: {a['reason']}"
+            f" (approved by {a['approved_by']}, {a['approved_at']})"
+        )
     return lines
 
 

@@ -204,6 +204,8 @@ class Drivers:
     empty: str
     maintenance_heading: str
     maintenance: Table
+    adjustments_heading: str = "Adjustments and exclusions"
+    adjustments: Table | None = None
 
 
 @dataclass(frozen=True)
@@ -735,6 +737,52 @@ def _drivers(context: dict[str, Any]) -> Drivers:
             ),
             empty="No maintenance windows in this review window.",
         ),
+        adjustments=_adjustments(context.get("adjustments", [])),
+    )
+
+
+ADJUSTMENT_TAGS = {"applied": "green", "refused": "red", "disputed": "amber"}
+
+
+def _adjustments(rows: list[dict[str, Any]]) -> Table:
+    """Each adjustment entry touching the review: its scope, status and reasons (the status is
+    decided in the dbt model int_adjustments_assessed)."""
+
+    def scope(a: dict[str, Any]) -> str:
+        if a["scope"] == "tickets":
+            return f"ticket {a['ticket_id']}"
+        return f"{format_utc(a['window_start_at'])} – {format_utc(a['window_end_at'])}"
+
+    return Table(
+        "adjustments",
+        (
+            Column("Entry"),
+            Column("Period"),
+            Column("Objective"),
+            Column("Scope"),
+            Column("Category"),
+            Column("Status"),
+            Column("Why this status"),
+            Column("Reason agreed"),
+        ),
+        tuple(
+            (
+                *_cells(
+                    a["adjustment_id"],
+                    a["period_key"] or "–",
+                    a["objective_id"],
+                    scope(a),
+                    a["category"],
+                ),
+                Cell(a["status"], tag=ADJUSTMENT_TAGS[a["status"]]),
+                Cell(a["status_reason"]),
+                Cell(
+                    a["reason"] or "", detail=f"approved by {a['approved_by']}, {a['approved_at']}"
+                ),
+            )
+            for a in rows
+        ),
+        empty="No adjustments or exclusions for this review window.",
     )
 
 

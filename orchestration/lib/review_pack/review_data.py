@@ -113,6 +113,7 @@ def review_contexts(
     versions = section("rpt_review_versions", "version", keep_agreement_id=False)
     # a window spanning two periods is listed for each: period_key keeps the order fixed
     maintenance = section("rpt_review_maintenance", "starts_at, service_id, period_key")
+    adjustments = section("rpt_review_adjustments", "entry_order, ticket_id", drop=("entry_order",))
     credit_rows = section("rpt_review_credits", "period_key, objective_order, objective_id")
     credit_totals = section("rpt_review_credit_totals", "period_key")
     chronic = section(
@@ -159,6 +160,7 @@ def review_contexts(
                 "history": history,
                 "drivers": _drivers(objectives, outages.get(key, []), tickets.get(key, [])),
                 "maintenance": maintenance.get(key, []),
+                "adjustments": adjustments.get(key, []),
                 "credits": {
                     "objectives": credit_rows.get(key, []),
                     "totals": credit_totals.get(key, []),

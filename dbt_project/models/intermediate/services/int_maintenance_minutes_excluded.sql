@@ -1,6 +1,7 @@
 -- one row per agreement x period x service x UTC minute excluded from agreed time: minutes whose
 -- start lies inside an excluded window [starts_at, ends_at) and inside the period. Overlapping
--- windows count each minute once.
+-- windows count each minute once. Applied window adjustments (int_adjustment_minutes_excluded)
+-- are excluded the same way.
 with
 
 windows as (
@@ -41,15 +42,35 @@ minutes_expanded as (
 
 ),
 
-final as (
+adjustment_minutes as (
 
-    select distinct
+    select * from {{ ref('int_adjustment_minutes_excluded') }}
+
+),
+
+maintenance_minutes as (
+
+    select
         agreement_id,
         period_key,
         service_id,
         minute_at,
     from minutes_expanded
     where minute_at >= period_start_at and minute_at < period_end_at
+
+),
+
+minutes_unioned as (
+
+    select * from maintenance_minutes
+    union all
+    select * from adjustment_minutes
+
+),
+
+final as (
+
+    select distinct * from minutes_unioned
 
 )
 

@@ -2,6 +2,7 @@
 -- force for the period (the period's version); no row for a period with nothing counted.
 -- actual is not rounded: one division of exact integer counts, so a share that equals the
 -- target or a tier threshold compares as equal, and one a hair below it compares as below.
+-- Tickets excluded by an applied adjustment (int_adjustments_assessed) are not counted.
 with
 
 periods as (
@@ -25,6 +26,28 @@ ticket_clocks as (
 tickets as (
 
     select * from {{ ref('stg_landing__tickets') }}
+
+),
+
+tickets_excluded as (
+
+    select * from {{ ref('int_adjustments_assessed') }}
+    where status = 'applied' and scope = 'tickets'
+
+),
+
+clocks_kept as (
+
+    select ticket_clocks.*
+    from ticket_clocks
+    anti join tickets_excluded
+        on
+            ticket_clocks.agreement_id = tickets_excluded.agreement_id
+            and ticket_clocks.ticket_id = tickets_excluded.ticket_id
+            and (
+                tickets_excluded.objective_id = 'all'
+                or ticket_clocks.objective_id = tickets_excluded.objective_id
+            )
 
 ),
 
@@ -55,7 +78,7 @@ clocks_counted as (
         objective_id,
         count(*) filter (where is_met) as met_count,
         count(*) as counted_count,
-    from ticket_clocks
+    from clocks_kept
     where counted_period_key is not null
     group by agreement_id, counted_period_key, objective_id
 
@@ -95,6 +118,14 @@ csat_objectives_measured as (
             period_objectives.agreement_id = tickets.agreement_id
             and period_objectives.period_start_at <= tickets.resolved_at
             and period_objectives.period_end_at > tickets.resolved_at
+    anti join tickets_excluded
+        on
+            tickets.agreement_id = tickets_excluded.agreement_id
+            and tickets.ticket_id = tickets_excluded.ticket_id
+            and (
+                tickets_excluded.objective_id = 'all'
+                or period_objectives.objective_id = tickets_excluded.objective_id
+            )
     where
         period_objectives.kind = 'csat'
         and tickets.csat_score is not null

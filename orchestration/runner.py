@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.defs.partitions import month_key
 from orchestration.lib.agreements import load_catalog
 from orchestration.lib.paths import RunPaths
-from orchestration.lib.settings import FULL_REFRESH_TAG
+from orchestration.lib.settings import FULL_REFRESH_TAG, dagster_home
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -29,7 +30,7 @@ class RunOutcome:
 
 
 def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
-    return {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
+    return {RANGE_START_TAG: month_key(first), RANGE_END_TAG: month_key(last)}
 
 
 def run_pipeline(
@@ -46,6 +47,8 @@ def run_pipeline(
     ``selection`` runs a subset (with its checks): the benchmark times stages alone with it.
     ``full_refresh`` rebuilds the incremental dbt models from every landed row, not only the
     months of the run.
+    ``instance`` records the run; by default the persistent instance `dagster dev` shows
+    (settings.dagster_home), tests pass an ephemeral one.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
@@ -65,18 +68,18 @@ def run_pipeline(
         )
         job = dg.Definitions.merge(defs, dg.Definitions(jobs=[subset])).resolve_job_def("subset")
     tags = (
-        {"dagster/partition": first.isoformat()} if first == last else _partition_tags(first, last)
+        {"dagster/partition": month_key(first)} if first == last else _partition_tags(first, last)
     )
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
     _prefetch("great_expectations")
-    with _instance(instance) as active:
+    with _instance(instance, paths) as active:
         result = job.execute_in_process(
             instance=active,
             raise_on_error=False,
             tags=tags,
             run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-            partition_key=first.isoformat() if first == last else None,
+            partition_key=month_key(first) if first == last else None,
             # this run's paths, in place of the ones the definitions read from the environment
             resources={"paths": paths},
         )
@@ -97,14 +100,19 @@ def _prefetch(module: str) -> None:
 
 
 class _instance:
-    def __init__(self, given: dg.DagsterInstance | None):
+    """The given instance, or the persistent one of ``paths`` (opened here, closed on exit)."""
+
+    def __init__(self, given: dg.DagsterInstance | None, paths: RunPaths):
         self.given = given
+        self.paths = paths
         self.owned: dg.DagsterInstance | None = None
 
     def __enter__(self) -> dg.DagsterInstance:
         if self.given is not None:
             return self.given
-        self.owned = dg.DagsterInstance.ephemeral()
+        home = dagster_home(self.paths.warehouse_path)
+        home.mkdir(parents=True, exist_ok=True)
+        self.owned = dg.DagsterInstance.from_config(str(home))
         return self.owned
 
     def __exit__(self, *exc: object) -> None:

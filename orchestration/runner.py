@@ -112,6 +112,9 @@ class _instance:
             return self.given
         home = dagster_home(self.paths.warehouse_path)
         home.mkdir(parents=True, exist_ok=True)
+        config = home / "dagster.yaml"
+        if not config.exists():  # without one, `dagster dev` warns that it uses the defaults
+            config.write_text("# `sla run` and `make dagster`: Dagster's defaults, SQLite here\n")
         self.owned = dg.DagsterInstance.from_config(str(home))
         return self.owned
 

@@ -68,8 +68,13 @@ bench: install manifest
 bench-small: install manifest
 	$(BIN)/python -m bench.run --small
 
+# the Dagster UI on http://127.0.0.1:$(PORT) over the instance `sla run` and `sla demo` record in
+# (orchestration/lib/settings.py: DAGSTER_HOME, else the folder `dagster` beside the warehouse)
+PORT ?= 3000
+DAGSTER_HOME ?= $(CURDIR)/data/dagster
 dagster: install manifest
-	$(BIN)/dagster dev -m orchestration.definitions
+	mkdir -p "$(DAGSTER_HOME)"
+	DAGSTER_HOME="$(abspath $(DAGSTER_HOME))" $(BIN)/dagster dev -m orchestration.definitions -p $(PORT)
 
 clean:
 	rm -rf target logs reports data .pytest_cache .ruff_cache .mypy_cache

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from orchestration.defs.partitions import month_key
 from orchestration.lib import warehouse_lock
 from orchestration.lib.agreements import load_catalog
 from orchestration.lib.failure_reasons import step_failure_reason
 from orchestration.lib.paths import RunPaths
 from orchestration.lib.run_record import record_last_run
-from orchestration.lib.settings import ACCEPT_SHRUNK_TAG, FULL_REFRESH_TAG
+from orchestration.lib.settings import ACCEPT_SHRUNK_TAG, FULL_REFRESH_TAG, dagster_home
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -37,7 +38,7 @@ class RunOutcome:
 
 
 def _partition_tags(first: dt.date, last: dt.date) -> dict[str, str]:
-    return {RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()}
+    return {RANGE_START_TAG: month_key(first), RANGE_END_TAG: month_key(last)}
 
 
 def run_pipeline(
@@ -63,6 +64,8 @@ def run_pipeline(
     ``accept_shrunk``: landing files whose re-delivery with fewer rows is accepted (otherwise it
     blocks the run).
     ``on_event`` receives every event of the run as it is stored (the CLI's progress display).
+    ``instance`` records the run; by default the persistent instance `dagster dev` shows
+    (settings.dagster_home), tests pass an ephemeral one.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
@@ -82,7 +85,7 @@ def run_pipeline(
         )
         job = dg.Definitions.merge(defs, dg.Definitions(jobs=[subset])).resolve_job_def("subset")
     tags = (
-        {"dagster/partition": first.isoformat()} if first == last else _partition_tags(first, last)
+        {"dagster/partition": month_key(first)} if first == last else _partition_tags(first, last)
     )
     if full_refresh:
         tags[FULL_REFRESH_TAG] = "true"
@@ -95,7 +98,7 @@ def run_pipeline(
             warehouse_lock.exclusive(
                 paths.warehouse_path, run_id, timeout=lock_timeout, notify=notify
             ),
-            _instance(instance) as active,
+            _instance(instance, paths) as active,
         ):
             if on_event is not None:
                 active.add_event_listener(run_id, on_event)
@@ -104,7 +107,7 @@ def run_pipeline(
                 raise_on_error=False,
                 tags=tags,
                 run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-                partition_key=first.isoformat() if first == last else None,
+                partition_key=month_key(first) if first == last else None,
                 run_id=run_id,
                 # this run's paths, in place of the ones the definitions read from the environment
                 resources={"paths": paths},
@@ -129,14 +132,22 @@ def _prefetch(module: str) -> None:
 
 
 class _instance:
-    def __init__(self, given: dg.DagsterInstance | None):
+    """The given instance, or the persistent one of ``paths`` (opened here, closed on exit)."""
+
+    def __init__(self, given: dg.DagsterInstance | None, paths: RunPaths):
         self.given = given
+        self.paths = paths
         self.owned: dg.DagsterInstance | None = None
 
     def __enter__(self) -> dg.DagsterInstance:
         if self.given is not None:
             return self.given
-        self.owned = dg.DagsterInstance.ephemeral()
+        home = dagster_home(self.paths.warehouse_path)
+        home.mkdir(parents=True, exist_ok=True)
+        config = home / "dagster.yaml"
+        if not config.exists():  # without one, `dagster dev` warns that it uses the defaults
+            config.write_text("# `sla run` and `make dagster`: Dagster's defaults, SQLite here\n")
+        self.owned = dg.DagsterInstance.from_config(str(home))
         return self.owned
 
     def __exit__(self, *exc: object) -> None:

@@ -64,11 +64,15 @@ class Scenario:
         )
 
     def run(self, first: str, last: str | None = None):
+        import dagster as dg
+
         from orchestration.runner import run_pipeline
 
         start = dt.date.fromisoformat(f"{first}-01")
         end = dt.date.fromisoformat(f"{last or first}-01")
-        return run_pipeline(self.paths, start, end)
+        # the CLI records in a persistent instance; tests keep theirs in memory
+        with dg.DagsterInstance.ephemeral() as instance:
+            return run_pipeline(self.paths, start, end, instance=instance)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.paths.warehouse_path), read_only=True) as connection:

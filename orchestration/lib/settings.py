@@ -35,6 +35,21 @@ ENV_LANDING = "SLA_LANDING"
 ENV_WAREHOUSE = "SLA_WAREHOUSE"
 ENV_REPORTS = "SLA_REPORTS"
 
+# the Dagster instance (run history, materialisations, check results) `sla run` records in and
+# `dagster dev` shows: DAGSTER_HOME when set, otherwise the folder `dagster` beside the warehouse
+# (data/dagster for the default warehouse and for `sla demo --out data`)
+ENV_DAGSTER_HOME = "DAGSTER_HOME"
+DAGSTER_HOME_FOLDER = "dagster"
+
+
+def dagster_home(warehouse_path: Path) -> Path:
+    """The folder of the persistent Dagster instance of runs on ``warehouse_path``."""
+    given = os.environ.get(ENV_DAGSTER_HOME)
+    if given:
+        return Path(given).expanduser().resolve()
+    return warehouse_path.parent / DAGSTER_HOME_FOLDER
+
+
 # run tag asking the dbt step to rebuild its incremental models from every landed row
 FULL_REFRESH_TAG = "sla/full_refresh"
 # run tag: a JSON list of the landing files whose shrunk re-delivery the run accepts

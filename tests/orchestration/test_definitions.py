@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import warnings
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from orchestration.defs.schedules.schedules import closing_month
+from orchestration.defs.partitions import monthly_partitions
+from orchestration.defs.schedules.schedules import closing_month, monthly_close_job
 
 SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "asset_graph.txt"
 DATA_QUALITY_DOC = Path(__file__).parents[2] / "docs" / "data_quality.md"
@@ -106,12 +108,45 @@ def test_the_checks_of_a_source_run_as_one_step(defs):
 @pytest.mark.parametrize(
     ("scheduled", "month"),
     [
-        (dt.datetime(2026, 3, 2, 6), "2026-02-01"),
-        (dt.datetime(2026, 1, 2, 6), "2025-12-01"),  # the close of December runs in January
+        (dt.datetime(2026, 3, 2, 6), "2026-02"),
+        (dt.datetime(2026, 1, 2, 6), "2025-12"),  # the close of December runs in January
     ],
 )
 def test_monthly_close_publishes_the_month_that_ended(scheduled, month):
     assert closing_month(scheduled) == month
+
+
+def test_partition_keys_are_the_periods_names():
+    # the UI, `sla run --period` and reports/<period>/ name a month alike
+    assert monthly_partitions.get_first_partition_key() == "2024-01"
+    window = monthly_partitions.time_window_for_partition_key("2026-03")
+    assert (window.start.date(), window.end.date()) == (dt.date(2026, 3, 1), dt.date(2026, 4, 1))
+
+
+def test_a_range_is_one_run_for_every_asset(defs):
+    """Regression: ingestion and definitions without a backfill policy made Dagster warn that
+    monthly_close "materializes assets with varying BackfillPolicies" and split a UI backfill of
+    a range into one run per month for them, unlike the dbt models and the publications."""
+    graph = defs.resolve_asset_graph()
+    executable = [graph.get(key) for key in graph.get_all_asset_keys()]
+    policies = {
+        node.key.to_user_string(): node.backfill_policy if node.is_partitioned else None
+        for node in executable
+        if node.is_executable
+    }
+    # one of each domain: definitions, ingestion, a dbt model, the publications
+    assert {
+        "definitions/agreements",
+        "raw/tickets",
+        "marts/credits_ledger",
+        "publish/credits_ledger",
+    } <= set(policies)
+    assert {name for name, p in policies.items() if p != dg.BackfillPolicy.single_run()} == set()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        job = monthly_close_job.resolve(asset_graph=graph)
+    assert [str(w.message) for w in caught if "BackfillPolicies" in str(w.message)] == []
+    assert job.partitions_def == monthly_partitions
 
 
 PUBLICATION_CODE = Path(__file__).parents[2] / "orchestration" / "lib"

@@ -39,7 +39,12 @@ def _table_specs() -> list[dg.AssetSpec]:
     ]
 
 
-@dg.multi_asset(specs=_table_specs(), name="sla_definitions", partitions_def=monthly_partitions)
+@dg.multi_asset(
+    specs=_table_specs(),
+    name="sla_definitions",
+    partitions_def=monthly_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),  # a range is one run, as for dbt
+)
 def sla_definitions(context: dg.AssetExecutionContext, paths: SlaPaths):
     """The service level agreements in force: parties, versions by effective date, objectives,
     credit tiers, and the business calendars (hours, holidays, closures) their clocks run on.

@@ -83,6 +83,7 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
         key_prefix=["raw"],
         group_name="ingest",
         partitions_def=monthly_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),  # a range is one run, as for dbt
         deps=[dg.AssetKey(key) for key in DEPENDENCIES.get(source.name, [])],
         kinds={"duckdb"},
         description=source.description,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
-from orchestration.defs.partitions import monthly_partitions
+from orchestration.defs.partitions import month_key, monthly_partitions
 from orchestration.lib.periods import add_months
 
 monthly_close_job = dg.define_asset_job(
@@ -15,10 +15,9 @@ monthly_close_job = dg.define_asset_job(
 )
 
 
-def closing_month(scheduled_at: dt.datetime) -> str:
-    """The partition a run scheduled at ``scheduled_at`` closes: the previous calendar month."""
-    this_month = dt.date(scheduled_at.year, scheduled_at.month, 1)
-    return add_months(this_month, -1).isoformat()
+def closing_month(at: dt.datetime) -> str:
+    """The partition a run at ``at`` closes: the previous calendar month (``"2026-02"``)."""
+    return month_key(add_months(dt.date(at.year, at.month, 1), -1))
 
 
 @dg.schedule(

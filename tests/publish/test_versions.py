@@ -90,6 +90,14 @@ def test_a_late_ticket_restates_march_as_v2_and_an_unchanged_rerun_adds_nothing(
     assert (manifest["version"], manifest["previous_version"]) == (1, None)
     assert "published_at" in manifest
     assert not (march / "v1" / "credits_restatement.csv").exists()
+    # the manifest names the landing folder; the first run read every landing file
+    assert manifest["landing_folder"] == str(scenario.paths.landing_dir)
+    assert {f["file_path"]: f["read_in_run"] for f in manifest["input_files"]} == {
+        "maintenance/maintenance.csv": True,
+        "probes/probes.csv": True,
+        "ticket_events/events.csv": True,
+        "tickets/tickets.csv": True,
+    }
 
     write_landing(scenario.paths.landing_dir, {LATE_FILE: LATE_TICKET})
     _, second_log = _run(scenario)
@@ -101,6 +109,14 @@ def test_a_late_ticket_restates_march_as_v2_and_an_unchanged_rerun_adds_nothing(
     manifest = json.loads((march / "v2" / "manifest.json").read_text())
     assert (manifest["version"], manifest["previous_version"]) == (2, 1)
     assert "credits_restatement.csv" in {f["path"] for f in manifest["files"]}
+    # the second run read only the new file; the others were carried from the first run
+    assert {f["file_path"]: f["read_in_run"] for f in manifest["input_files"]} == {
+        "maintenance/maintenance.csv": False,
+        "probes/probes.csv": False,
+        "ticket_events/events.csv": False,
+        "tickets/late-2026-03.csv": True,
+        "tickets/tickets.csv": False,
+    }
 
     raw = (march / "v2" / "credits_restatement.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + ",".join(RESTATEMENT_COLUMNS).encode() + b"\r\n")

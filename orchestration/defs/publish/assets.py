@@ -116,6 +116,12 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
     start, end = window.start.date(), window.end.date()
     generated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     # writable: the publication appends to publications.credits_ledger_history
+    # the run's start (naive UTC): landing files loaded since were read by this run
+    record = context.instance.get_run_record_by_id(context.run_id)
+    started = record.start_time if record is not None else None
+    run_started_at = (
+        dt.datetime.fromtimestamp(started, dt.UTC).replace(tzinfo=None) if started else None
+    )
     with paths.connect() as connection:
         summary = publish_window(
             connection,
@@ -125,6 +131,8 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
             run_id=context.run_id,
             generated_at=generated_at,
             log=context.log.info,
+            landing_dir=Path(paths.landing_dir),
+            run_started_at=run_started_at,
         )
     reports = str(Path(paths.reports_dir))
     common = {

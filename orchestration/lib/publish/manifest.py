@@ -34,14 +34,24 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = connection.execute(sql)
+def _rows(
+    connection: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    cursor = connection.execute(sql, params or {})
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def run_inputs(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The definitions' hash and files, and every landing file with its row accounting."""
+def run_inputs(
+    connection: duckdb.DuckDBPyConnection,
+    *,
+    landing_dir: Path | None = None,
+    run_started_at: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The definitions' hash and files, the landing folder, and every landing file with its row
+    accounting and whether this run read it (``read_in_run``: it was loaded after the run
+    started) or carried it from an earlier run (unchanged, so not read again). ``read_in_run``
+    is null when the run's start is unknown (a publication outside a pipeline run)."""
     sha = connection.execute(
         "select definitions_sha256 from marts.rpt_definitions_hashes order by all"
     ).fetchall()
@@ -50,10 +60,13 @@ def run_inputs(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "definition_files": _rows(
             connection, "select path, sha256 from marts.rpt_definition_files order by path"
         ),
+        "landing_folder": str(landing_dir) if landing_dir is not None else None,
         "input_files": _rows(
             connection,
             "select source, file_path, sha256, status, rows_read, rows_loaded, rows_quarantined, "
-            "message from marts.rpt_landing_files order by source, file_path",
+            "message, case when $started is null then null else loaded_at >= $started end "
+            "as read_in_run from marts.rpt_landing_files order by source, file_path",
+            {"started": run_started_at},
         ),
     }
 

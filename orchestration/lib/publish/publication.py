@@ -58,8 +58,13 @@ def publish_window(
     run_id: str,
     generated_at: dt.datetime,
     log: Callable[[str], None] = lambda message: None,
+    landing_dir: Path | None = None,
+    run_started_at: dt.datetime | None = None,
 ) -> PublicationSummary:
     """Publish every agreement period ending inside ``(start, end]`` and the reviews they close.
+
+    ``landing_dir`` and ``run_started_at`` go into each manifest: the landing folder of the run
+    and, per input file, whether the run read it or carried it from an earlier run.
 
     Each period whose figures changed gets a new version folder ``<period>/v<n>``; a period
     whose ledger and compliance table equal its latest version's (``run_id`` aside) gets none.
@@ -78,7 +83,7 @@ def publish_window(
         summary.recovered += versions.recover_period(reports_dir / key, held[key])
     for action in summary.recovered:
         log(action)
-    inputs = run_inputs(connection)
+    inputs = run_inputs(connection, landing_dir=landing_dir, run_started_at=run_started_at)
     # what a restatement's reason compares with the previous version's manifest
     compared = {**inputs, "tools": tool_versions()}
 

@@ -17,6 +17,7 @@ final as (
         rows_loaded,
         rows_quarantined,
         message,
+        loaded_at,
     from source
 
 )

@@ -61,7 +61,8 @@ def test_run_in_a_pipe_is_short_and_ends_with_the_summary(sample):
     dbt_done = r"dbt models: done in \d+\.\d s, \d+ models"
     assert any(re.fullmatch(dbt_done, line) for line in progress), progress
     out = result.stdout.splitlines()
-    assert out[0] == "periods published: 2026-03"
+    # the first publication of March into this warehouse: version 1
+    assert out[0] == "periods published: 2026-03 (v1)"
     assert re.fullmatch(r"objectives breached: \d+", out[1]), out
     # the generated acme-hosting misses its targets in 2026-03 (seed 42): one line per agreement
     assert any(

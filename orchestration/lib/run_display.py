@@ -28,6 +28,8 @@ class RunSummary:
     credits: list[tuple[str, Decimal]]  # currency, total of the agreement totals
     quarantined: list[tuple[str, int, str]]  # source, rows, commonest reason
     warned_checks: list[str] = field(default_factory=list)
+    # the latest published version of each period (publications.credits_ledger_history)
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 _PERIODS = """
@@ -84,18 +86,41 @@ def read_summary(
         breaches = connection.execute(_BREACHES, [periods]).fetchall()
         credits = connection.execute(_CREDITS, [periods]).fetchall()
         quarantined = connection.execute(_QUARANTINE, [periods, periods]).fetchall()
+        versions = _latest_versions(connection, periods)
     return RunSummary(
         periods,
         [(row[0], row[1], row[2]) for row in breaches],
         [(row[0], Decimal(row[1])) for row in credits],
         [(row[0], int(row[1]), row[2]) for row in quarantined],
         warned_checks,
+        versions,
     )
+
+
+def _latest_versions(connection: Any, periods: list[str]) -> dict[str, int]:
+    """The newest version of each period the publication history holds (none before the first
+    publication into this warehouse)."""
+    exists = connection.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'publications' and table_name = 'credits_ledger_history'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return {}
+    rows = connection.execute(
+        "select period, max(version) from publications.credits_ledger_history "
+        "where list_contains(?, period) group by period",
+        [periods],
+    ).fetchall()
+    return {period: int(version) for period, version in rows}
 
 
 def summary_lines(summary: RunSummary) -> list[str]:
     """The summary as plain lines (a pipe, a log file, a test)."""
-    lines = [f"periods published: {', '.join(summary.periods) or 'none'}"]
+    published = [
+        f"{period} (v{summary.versions[period]})" if period in summary.versions else period
+        for period in summary.periods
+    ]
+    lines = [f"periods published: {', '.join(published) or 'none'}"]
     lines.append(f"objectives breached: {len(summary.breaches)}")
     # one line per agreement, so that a long range stays a short summary
     by_agreement: dict[str, list[str]] = {}

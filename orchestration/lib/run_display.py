@@ -54,9 +54,11 @@ order by 1
 """
 _QUARANTINE = """
 with counted as (
+    -- every quarantined row of every landed file (the files' own accounting, read = loaded +
+    -- quarantined), not only the rows a period's objectives can place: the count the
+    -- quarantine tables hold; the commonest reason is among the rows of the run's periods
     select source, sum(rows_quarantined) as rows_quarantined
-    from marts.rpt_quarantine_summary
-    where period_key in (select unnest(?::varchar[]))
+    from marts.rpt_landing_files
     group by 1
 ),
 reasons as (
@@ -85,7 +87,7 @@ def read_summary(
         periods = [row[0] for row in connection.execute(_PERIODS, [first, last]).fetchall()]
         breaches = connection.execute(_BREACHES, [periods]).fetchall()
         credits = connection.execute(_CREDITS, [periods]).fetchall()
-        quarantined = connection.execute(_QUARANTINE, [periods, periods]).fetchall()
+        quarantined = connection.execute(_QUARANTINE, [periods]).fetchall()
         versions = _latest_versions(connection, periods)
     return RunSummary(
         periods,

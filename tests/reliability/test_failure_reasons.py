@@ -97,9 +97,10 @@ def test_a_failed_dbt_build_names_the_model_and_its_error(tmp_path):
     )
     assert not outcome.success
     # every staging model fails alike; the reason takes the first by its unique id
+    # (model.sla.stg_definitions__adjustment_tickets sorts before ...__agreement_versions)
     assert outcome.reason == (
-        "step sla_dbt_models failed: dbt model stg_definitions__agreement_versions failed: "
-        'Catalog Error: Table with name "definitions.agreement_versions" does not exist because '
+        "step sla_dbt_models failed: dbt model stg_definitions__adjustment_tickets failed: "
+        'Catalog Error: Table with name "definitions.adjustment_tickets" does not exist because '
         'schema "definitions" does not exist.'
     )
 

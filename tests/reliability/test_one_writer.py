@@ -147,7 +147,9 @@ PUBLISHED = {
     f"{period}/v1/{name}"
     for period in ("2026-03", "2026-Q1")
     for name in ("compliance.csv", "compliance.parquet", "credits.csv", "credits.parquet",
-                 "credits.xlsx", "manifest.json")
+                 "credits.xlsx", "credits_objectives.csv", "credits_objectives.parquet",
+                 "credits_totals.csv", "credits_totals.parquet", "credits_by_currency.csv",
+                 "credits_by_currency.parquet", "manifest.json")
 }  # fmt: skip
 
 

@@ -14,39 +14,44 @@ outages as (
 objective_periods as (
 
     select * from {{ ref('objective_periods') }}
+    where kind = 'availability' and down_minutes is not null
 
 ),
 
-outages_summed as (
+minutes_signed as (
 
+    -- the counted downtime minus the outages' counted minutes, per objective period
     select
         agreement_id,
         period_key,
         objective_id,
-        sum(counted_down_minutes) as counted_down_minutes,
+        down_minutes as minutes,
+    from objective_periods
+    union all
+    select
+        outages.agreement_id,
+        outages.period_key,
+        outages.objective_id,
+        -outages.counted_down_minutes as minutes,
     from outages
-    group by 1, 2, 3
+    semi join objective_periods
+        on
+            outages.agreement_id = objective_periods.agreement_id
+            and outages.period_key = objective_periods.period_key
+            and outages.objective_id = objective_periods.objective_id
 
 ),
 
 final as (
 
     select
-        objective_periods.agreement_id,
-        objective_periods.period_key,
-        objective_periods.objective_id,
-        objective_periods.down_minutes,
-        outages_summed.counted_down_minutes,
-    from objective_periods
-    left join outages_summed
-        on
-            objective_periods.agreement_id = outages_summed.agreement_id
-            and objective_periods.period_key = outages_summed.period_key
-            and objective_periods.objective_id = outages_summed.objective_id
-    where
-        objective_periods.kind = 'availability'
-        and objective_periods.down_minutes is not null
-        and coalesce(outages_summed.counted_down_minutes, 0) != objective_periods.down_minutes
+        agreement_id,
+        period_key,
+        objective_id,
+        sum(minutes) as unexplained_down_minutes,
+    from minutes_signed
+    group by 1, 2, 3
+    having sum(minutes) != 0
 
 )
 

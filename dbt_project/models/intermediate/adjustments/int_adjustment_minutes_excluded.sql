@@ -23,20 +23,18 @@ objectives as (
 
 ),
 
-windows_applied as (
+minutes_applied as (
 
-    select distinct
+    select
         service_periods.agreement_id,
         service_periods.period_key,
         service_periods.service_id,
-        case
-            when date_trunc('minute', assessed.window_start_at) = assessed.window_start_at
-                then assessed.window_start_at
-            else date_trunc('minute', assessed.window_start_at) + interval 1 minute
-        end as first_minute_at,
-        assessed.window_end_at,
-        service_periods.period_start_at,
-        service_periods.period_end_at,
+        unnest({{
+            window_minutes(
+                'assessed.window_start_at', 'assessed.window_end_at',
+                'service_periods.period_start_at', 'service_periods.period_end_at'
+            )
+        }}) as minute_at,
     from assessed
     inner join service_periods
         on
@@ -55,28 +53,9 @@ windows_applied as (
 
 ),
 
-minutes_expanded as (
-
-    select
-        agreement_id,
-        period_key,
-        service_id,
-        period_start_at,
-        period_end_at,
-        unnest(range(first_minute_at, window_end_at, interval 1 minute)) as minute_at,
-    from windows_applied
-
-),
-
 final as (
 
-    select distinct
-        agreement_id,
-        period_key,
-        service_id,
-        minute_at,
-    from minutes_expanded
-    where minute_at >= period_start_at and minute_at < period_end_at
+    select distinct * from minutes_applied
 
 )
 

@@ -10,38 +10,6 @@ windows as (
 
 ),
 
-excluded_windows as (
-
-    select
-        agreement_id,
-        period_key,
-        service_id,
-        -- the first whole minute starting at or after the window start
-        case
-            when date_trunc('minute', starts_at) = starts_at then starts_at
-            else date_trunc('minute', starts_at) + interval 1 minute
-        end as first_minute_at,
-        ends_at,
-        period_start_at,
-        period_end_at,
-    from windows
-    where is_excluded
-
-),
-
-minutes_expanded as (
-
-    select
-        agreement_id,
-        period_key,
-        service_id,
-        period_start_at,
-        period_end_at,
-        unnest(range(first_minute_at, ends_at, interval 1 minute)) as minute_at,
-    from excluded_windows
-
-),
-
 adjustment_minutes as (
 
     select * from {{ ref('int_adjustment_minutes_excluded') }}
@@ -54,9 +22,9 @@ maintenance_minutes as (
         agreement_id,
         period_key,
         service_id,
-        minute_at,
-    from minutes_expanded
-    where minute_at >= period_start_at and minute_at < period_end_at
+        unnest({{ window_minutes('starts_at', 'ends_at') }}) as minute_at,
+    from windows
+    where is_excluded
 
 ),
 

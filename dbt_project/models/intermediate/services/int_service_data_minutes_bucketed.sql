@@ -3,24 +3,12 @@
 -- quarter hours, so periods are unions of whole buckets: ~15x fewer rows than minutes.
 -- Incremental: a run rebuilds the buckets of its widened window (macro run_window_utc) and
 -- keeps the others; a bucket depends on its own probes only, so nothing else can change.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_run_window('bucket_at') }}",
-    )
-}}
-
 with
 
 probes as (
 
-    select * from {{ ref('stg_landing__probes') }}
-    {% if is_incremental() %}
-        -- the window bounds are quarter hours (whole days), so no bucket is cut
-        where {{ in_run_window('checked_at') }}
-    {% endif %}
+    -- the window bounds are quarter hours (whole days), so no bucket is cut
+    {{ run_window_rows('stg_landing__probes', 'checked_at') }}
 
 ),
 

@@ -3,24 +3,12 @@
 -- incremental: a run rebuilds the down minutes of its widened window (macro run_window_utc) and
 -- keeps the others. Runs of consecutive minutes span windows and are formed downstream
 -- (int_service_down_minutes_grouped) over the whole, small, set of down minutes.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_run_window('minute_at') }}",
-    )
-}}
-
 with
 
 probes as (
 
-    select * from {{ ref('stg_landing__probes') }}
-    {% if is_incremental() %}
-        -- the window bounds are whole minutes, so no minute is cut
-        where {{ in_run_window('checked_at') }}
-    {% endif %}
+    -- the window bounds are whole minutes, so no minute is cut
+    {{ run_window_rows('stg_landing__probes', 'checked_at') }}
 
 ),
 

@@ -4,50 +4,29 @@
 -- and replaces their rows (delete+insert on agreement x period); earlier periods keep what their
 -- own run computed. The window filters on buckets and probes only prune the scans: the widened
 -- window (macro run_window_utc) holds every such period.
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-        unique_key=['agreement_id', 'period_key'],
-    )
-}}
-
 with
 
 service_periods as (
 
-    select * from {{ ref('int_service_periods_enumerated') }}
-    {% if is_incremental() %}
-        where is_in_run_window
-    {% endif %}
+    {{ run_window_rows('int_service_periods_enumerated') }}
 
 ),
 
 excluded_minutes as (
 
-    select * from {{ ref('int_maintenance_minutes_excluded') }}
-    {% if is_incremental() %}
-        where {{ in_run_window('minute_at') }}
-    {% endif %}
+    {{ run_window_rows('int_maintenance_minutes_excluded', 'minute_at') }}
 
 ),
 
 data_buckets as (
 
-    select * from {{ ref('int_service_data_minutes_bucketed') }}
-    {% if is_incremental() %}
-        where {{ in_run_window('bucket_at') }}
-    {% endif %}
+    {{ run_window_rows('int_service_data_minutes_bucketed', 'bucket_at') }}
 
 ),
 
 probes as (
 
-    select * from {{ ref('stg_landing__probes') }}
-    {% if is_incremental() %}
-        where {{ in_run_window('checked_at') }}
-    {% endif %}
+    {{ run_window_rows('stg_landing__probes', 'checked_at') }}
 
 ),
 

@@ -10,110 +10,15 @@ periods as (
 
 ),
 
-objectives as (
+service_periods as (
 
-    select * from {{ ref('stg_definitions__objectives') }}
-
-),
-
-tickets as (
-
-    select * from {{ ref('stg_landing__tickets') }}
+    select * from {{ ref('int_service_periods_enumerated') }}
 
 ),
 
-quarantined_tickets as (
+quarantined_rows as (
 
-    select * from {{ ref('stg_quarantine__tickets') }}
-
-),
-
-quarantined_ticket_events as (
-
-    select * from {{ ref('stg_quarantine__ticket_events') }}
-
-),
-
-quarantined_probes as (
-
-    select * from {{ ref('stg_quarantine__probes') }}
-
-),
-
-quarantined_maintenance as (
-
-    select * from {{ ref('stg_quarantine__maintenance') }}
-
-),
-
-ticket_owners as (
-
-    -- the agreement of every ticket, loaded or quarantined itself; distinct so that an event
-    -- counts once
-    select distinct
-        ticket_id,
-        agreement_id,
-    from (
-        select
-            ticket_id,
-            agreement_id,
-        from tickets
-        union all
-        select
-            ticket_id,
-            agreement_id,
-        from quarantined_tickets
-    ) as owners
-
-),
-
-agreement_rows as (
-
-    select
-        agreement_id,
-        'tickets' as source,  -- noqa: RF04
-        event_at,
-    from quarantined_tickets
-    union all
-    select
-        ticket_owners.agreement_id,
-        'ticket_events' as source,  -- noqa: RF04
-        quarantined_ticket_events.event_at,
-    from quarantined_ticket_events
-    inner join ticket_owners on quarantined_ticket_events.ticket_id = ticket_owners.ticket_id
-
-),
-
-service_rows as (
-
-    select
-        service_id,
-        'probes' as source,  -- noqa: RF04
-        event_at,
-    from quarantined_probes
-    union all
-    select
-        service_id,
-        'maintenance' as source,  -- noqa: RF04
-        event_at,
-    from quarantined_maintenance
-
-),
-
-period_services as (
-
-    select distinct
-        periods.agreement_id,
-        periods.period_key,
-        periods.period_start_at,
-        periods.period_end_at,
-        objectives.service_id,
-    from periods
-    inner join objectives
-        on
-            periods.agreement_id = objectives.agreement_id
-            and periods.version = objectives.version
-    where objectives.service_id is not null
+    select * from {{ ref('int_quarantined_rows_attributed') }}
 
 ),
 
@@ -122,24 +27,24 @@ rows_placed as (
     select
         periods.agreement_id,
         periods.period_key,
-        agreement_rows.source,
-    from agreement_rows
+        quarantined_rows.source,
+    from quarantined_rows
     inner join periods
         on
-            agreement_rows.agreement_id = periods.agreement_id
-            and agreement_rows.event_at >= periods.period_start_at
-            and agreement_rows.event_at < periods.period_end_at
+            quarantined_rows.agreement_id = periods.agreement_id
+            and quarantined_rows.event_at >= periods.period_start_at
+            and quarantined_rows.event_at < periods.period_end_at
     union all
     select
-        period_services.agreement_id,
-        period_services.period_key,
-        service_rows.source,
-    from service_rows
-    inner join period_services
+        service_periods.agreement_id,
+        service_periods.period_key,
+        quarantined_rows.source,
+    from quarantined_rows
+    inner join service_periods
         on
-            service_rows.service_id = period_services.service_id
-            and service_rows.event_at >= period_services.period_start_at
-            and service_rows.event_at < period_services.period_end_at
+            quarantined_rows.service_id = service_periods.service_id
+            and quarantined_rows.event_at >= service_periods.period_start_at
+            and quarantined_rows.event_at < service_periods.period_end_at
 
 ),
 

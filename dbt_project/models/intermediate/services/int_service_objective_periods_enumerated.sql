@@ -1,0 +1,56 @@
+-- one row per agreement x period x availability or latency objective of the version in force,
+-- with its service's agreed and observed minutes in the period (int_service_periods_measured):
+-- the frame that the availability, outage and latency measures share
+with
+
+service_periods as (
+
+    select * from {{ ref('int_service_periods_enumerated') }}
+
+),
+
+objectives as (
+
+    select * from {{ ref('stg_definitions__objectives') }}
+
+),
+
+measured as (
+
+    select * from {{ ref('int_service_periods_measured') }}
+
+),
+
+final as (
+
+    select
+        service_periods.agreement_id,
+        service_periods.period_key,
+        objectives.objective_id,
+        objectives.kind,
+        service_periods.service_id,
+        coalesce(objectives.min_downtime_minutes, 1) as min_downtime_minutes,
+        measured.period_start_at,
+        measured.period_end_at,
+        measured.period_minutes,
+        measured.excluded_minutes,
+        measured.agreed_minutes,
+        measured.data_minutes,
+        measured.coverage_pct,
+        service_periods.is_in_run_window,
+    from service_periods
+    inner join objectives
+        on
+            service_periods.agreement_id = objectives.agreement_id
+            and service_periods.version = objectives.version
+            and service_periods.service_id = objectives.service_id
+    inner join measured
+        on
+            service_periods.agreement_id = measured.agreement_id
+            and service_periods.period_key = measured.period_key
+            and service_periods.service_id = measured.service_id
+    where objectives.kind in ('availability', 'latency_p95')
+
+)
+
+select * from final

@@ -24,6 +24,7 @@ def _cell(actual: str | None, rating: str, is_warning: bool = False) -> dict[str
         "actual": None if actual is None else Decimal(actual),
         "rating": rating,
         "is_warning": is_warning,
+        "is_verdict_certain": True,
     }
 
 
@@ -177,6 +178,12 @@ def context() -> dict[str, object]:
                 "notice_seconds": 23100,
                 "required_notice_seconds": 172800,
                 "is_excluded": False,
+                # 03:30-04:30 = 60 minutes, all counted: the notice was short
+                "excluded_minutes": 0,
+                "counted_minutes": 60,
+                "late_notice_minutes": 60,
+                "outside_window_minutes": 0,
+                "beyond_cap_minutes": 0,
             }
         ],
         "credits": {

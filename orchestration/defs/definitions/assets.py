@@ -22,6 +22,8 @@ TABLE_DESCRIPTIONS = {
     "adjustments": "Agreed exclusions and disputed figures (adjustments/*.yaml), one row per "
     "entry: agreement, objective or all, scope, category, reason, approval.",
     "adjustment_tickets": "The tickets of each tickets-scoped adjustment.",
+    "maintenance_allowed_windows": "Local times in which a version's maintenance may be "
+    "excluded (maintenance.allowed_windows), cut into pieces within one local day.",
 }
 
 

@@ -250,6 +250,13 @@ class AvailabilityObjective(_HigherIsBetter):
         default=1,
         description="only runs of at least this many consecutive down minutes count as downtime",
     )
+    missing_data: Literal["exclude", "up", "down"] = Field(
+        default="exclude",
+        description=(
+            "minutes without probe data: exclude (neither up nor down; low coverage is"
+            " insufficient_data), up or down (counted as such)"
+        ),
+    )
 
 
 class TicketObjective(_HigherIsBetter):
@@ -304,6 +311,72 @@ class ChronicBreach(Strict):
         return self
 
 
+_TIME_OF_DAY = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+def _minute_of_day(text: str) -> int:
+    """``"22:00"`` -> 1320; ``"24:00"`` (an end) -> 1440."""
+    match = _TIME_OF_DAY.match(str(text))
+    minute = int(match[1]) * 60 + int(match[2]) if match else -1
+    if not match or int(match[2]) > 59 or minute > 1440:
+        raise ValueError(f"{text!r} is not a time of day HH:MM (00:00..24:00)")
+    return minute
+
+
+class AllowedWindow(Strict):
+    """Local times (the agreement calendar's zone) in which maintenance may be excluded.
+
+    ``start`` >= ``end`` crosses midnight: ``sat 22:00-06:00`` is Saturday 22:00 to Sunday
+    06:00."""
+
+    days: Annotated[
+        list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]], Field(min_length=1)
+    ]
+    start: str
+    end: str
+
+    @field_validator("start", "end")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        _minute_of_day(value)
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> AllowedWindow:
+        if _minute_of_day(self.start) == _minute_of_day(self.end) % 1440:
+            raise ValueError("start and end are the same time: the window would be empty")
+        return self
+
+    def day_intervals(self) -> list[tuple[int, int, int]]:
+        """(iso weekday, start minute, end minute) pieces within one local day each."""
+        start, end = _minute_of_day(self.start), _minute_of_day(self.end)
+        pieces = []
+        for day in self.days:
+            iso_dow = WEEKDAYS.index(day) + 1
+            if start < end:
+                pieces.append((iso_dow, start, end))
+            else:
+                pieces.append((iso_dow, start, 1440))
+                if end > 0:
+                    pieces.append((iso_dow % 7 + 1, 0, end))
+        return pieces
+
+
+class Maintenance(Strict):
+    """How the contract limits the maintenance excluded from agreed time."""
+
+    notice: Duration | None = Field(
+        default=None, description="windows announced later than this before start are not excluded"
+    )
+    max_minutes_per_period: Count | None = Field(
+        default=None,
+        description="excluded minutes per service and period; later minutes count as agreed time",
+    )
+    allowed_windows: Annotated[list[AllowedWindow], Field(min_length=1)] | None = Field(
+        default=None, description="local times in which maintenance may be excluded"
+    )
+
+
 class Version(Strict):
     """The full terms in force from ``effective_from`` until the next version (or effective_to)."""
 
@@ -321,8 +394,16 @@ class Version(Strict):
     maintenance_notice: Duration | None = Field(
         default=None, description="windows announced later than this before start are downtime"
     )
+    maintenance: Maintenance | None = None
     chronic_breach: ChronicBreach | None = None
     objectives: Annotated[list[Objective], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _one_notice(self) -> Version:
+        # maintenance_notice: 48h is shorthand for maintenance: {notice: 48h}
+        if self.maintenance_notice is not None and self.maintenance is not None:
+            raise ValueError("use maintenance.notice or maintenance_notice, not both")
+        return self
 
     @field_validator("objectives")
     @classmethod
@@ -336,7 +417,8 @@ class Version(Strict):
 
     @property
     def maintenance_notice_seconds(self) -> int:
-        return parse_duration(self.maintenance_notice) if self.maintenance_notice else 0
+        notice = self.maintenance.notice if self.maintenance else self.maintenance_notice
+        return parse_duration(notice) if notice else 0
 
 
 class Escalation(Strict):

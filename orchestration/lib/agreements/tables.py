@@ -41,14 +41,20 @@ TABLES: dict[str, str] = {
         monthly_fee decimal(18, 2), credit_cap_pct decimal(9, 4),
         min_credit_amount decimal(18, 2), maintenance_notice_seconds bigint,
         chronic_breaches integer, chronic_within_periods integer,
+        maintenance_max_minutes integer,
         primary key (agreement_id, version)""",
     "objectives": """
         agreement_id varchar, version integer, objective_id varchar, objective_order integer,
         objective_name varchar, kind varchar, service_id varchar, priority varchar,
         within_seconds bigint, clock varchar, calendar_id varchar, target decimal(18, 4),
         unit varchar, is_higher_better boolean, warning_margin decimal(18, 4),
-        min_responses integer, min_downtime_minutes integer,
+        min_responses integer, min_downtime_minutes integer, missing_data varchar,
         primary key (agreement_id, version, objective_id)""",
+    # maintenance.allowed_windows cut into pieces within one local day (a window across
+    # midnight is two pieces); minutes are local time in the agreement calendar's zone
+    "maintenance_allowed_windows": """
+        agreement_id varchar, version integer, window_index integer, iso_dow integer,
+        start_minute integer, end_minute integer""",
     "objective_pause_statuses": """
         agreement_id varchar, version integer, objective_id varchar, status varchar""",
     "credit_tiers": """
@@ -84,10 +90,10 @@ def _objective_row(
 ) -> tuple[Any, ...]:
     service = priority = within = clock = calendar = None
     min_responses = None
-    min_downtime = None
+    min_downtime = missing_data = None
     if isinstance(o, AvailabilityObjective):
         service, unit, higher = o.service, "%", True
-        min_downtime = o.min_downtime_minutes
+        min_downtime, missing_data = o.min_downtime_minutes, o.missing_data
     elif isinstance(o, TicketObjective):
         priority, within, clock, unit, higher = o.priority, o.within_seconds, o.clock, "%", True
         calendar = (o.calendar or default_calendar) if o.clock == "business" else None
@@ -100,6 +106,7 @@ def _objective_row(
     return (
         agreement_id, version, o.id, order, o.name or o.id, o.kind, service, priority, within,
         clock, calendar, o.target, unit, higher, o.warning, min_responses, min_downtime,
+        missing_data,
     )  # fmt: skip
 
 
@@ -125,8 +132,15 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                     v.credit_cap_pct, v.min_credit_amount, v.maintenance_notice_seconds,
                     chronic.breaches if chronic else None,
                     chronic.within_periods if chronic else None,
+                    v.maintenance.max_minutes_per_period if v.maintenance else None,
                 )
             )  # fmt: skip
+            for index, window in enumerate(
+                (v.maintenance.allowed_windows or []) if v.maintenance else [], start=1
+            ):
+                rows["maintenance_allowed_windows"].extend(
+                    (agreement.id, v.version, index, *piece) for piece in window.day_intervals()
+                )
             for order, o in enumerate(v.objectives, start=1):
                 rows["objectives"].append(
                     _objective_row(agreement.id, agreement.calendar, v.version, order, o)

@@ -495,6 +495,17 @@ def _summary(context: dict[str, Any]) -> Summary:
     )
 
 
+UNVERIFIED = "met, unverified"
+
+
+def _status_word(cell: dict[str, Any]) -> str:
+    """The rating in words; an amber met that counting the unknown minutes as down would turn
+    (is_verdict_certain false, rated in rpt_objective_periods) is "unverified", not near target."""
+    if cell["rating"] == "amber" and cell["is_verdict_certain"] is False:
+        return UNVERIFIED
+    return STATUS_WORDS[cell["rating"]]
+
+
 def _scorecard(context: dict[str, Any]) -> Scorecard:
     rows = tuple(
         ScoreRow(
@@ -504,7 +515,7 @@ def _scorecard(context: dict[str, Any]) -> Scorecard:
             cells=tuple(
                 ScoreCell(
                     format_measure(cell["actual"], o["unit"]),
-                    STATUS_WORDS[cell["rating"]],
+                    _status_word(cell),
                     cell["rating"],
                 )
                 if cell
@@ -731,7 +742,7 @@ def _drivers(context: dict[str, Any]) -> Drivers:
                         format_duration(m["notice_seconds"]),
                         format_duration(m["required_notice_seconds"]),
                     ),
-                    Cell("yes") if m["is_excluded"] else Cell("no: announced too late", tag="red"),
+                    _maintenance_exclusion(m),
                 )
                 for m in context["maintenance"]
             ),
@@ -739,6 +750,27 @@ def _drivers(context: dict[str, Any]) -> Drivers:
         ),
         adjustments=_adjustments(context.get("adjustments", [])),
     )
+
+
+def _maintenance_exclusion(window: dict[str, Any]) -> Cell:
+    """Whether a window's minutes were excluded, and why the others count as agreed time
+    (rpt_review_maintenance decides; this only words it)."""
+    if not window["is_excluded"]:
+        return Cell("no: announced too late", tag="red")
+    reasons = [
+        f"{window[column]} min {phrase}"
+        for column, phrase in (
+            ("outside_window_minutes", "outside the allowed windows"),
+            ("beyond_cap_minutes", "beyond the period cap"),
+        )
+        if window[column]
+    ]
+    if not reasons:
+        return Cell("yes")
+    counted = f"{', '.join(reasons)} counted as agreed time"
+    if window["excluded_minutes"]:
+        return Cell(f"partly: {window['excluded_minutes']} min; {counted}", tag="amber")
+    return Cell(f"no: {counted}", tag="red")
 
 
 ADJUSTMENT_TAGS = {"applied": "green", "refused": "red", "disputed": "amber"}

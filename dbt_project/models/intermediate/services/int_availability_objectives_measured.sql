@@ -1,10 +1,12 @@
 -- one row per agreement x period x availability objective of the version in force.
 -- Downtime = down minutes in agreed time that belong to a run of at least min_downtime_minutes
 -- consecutive down minutes (int_availability_outages_assessed). Uptime % = (agreed - downtime)
--- / agreed x 100: minutes without data are neither up nor down, so downtime counts against all
--- agreed minutes and coverage_pct says how much of the agreed time was observed (the compliance
--- mart turns low coverage into insufficient_data unless the observed downtime alone already
--- breaches the target).
+-- / agreed x 100. Minutes without data (unknown_minutes) follow the objective's missing_data:
+-- exclude (the default) and up count them as neither up nor down, so downtime counts against all
+-- agreed minutes and coverage_pct says how much of the agreed time was observed (with exclude
+-- the compliance mart turns low coverage into insufficient_data unless the observed downtime
+-- alone already breaches the target); down counts them as downtime. worst_case_actual counts
+-- them as down whatever the rule, for is_verdict_certain.
 -- Incremental like int_service_periods_measured, so that a period's downtime and its agreed and
 -- observed minutes always come from the same run.
 with
@@ -35,40 +37,65 @@ down_counted as (
 
 ),
 
-final as (
+minutes_counted as (
 
     select
-        objective_periods.agreement_id,
-        objective_periods.period_key,
-        objective_periods.objective_id,
-        objective_periods.service_id,
-        objective_periods.min_downtime_minutes,
-        objective_periods.period_minutes,
-        objective_periods.excluded_minutes,
-        objective_periods.agreed_minutes,
-        objective_periods.data_minutes,
+        objective_periods.*,
         coalesce(down_counted.down_minutes, 0) as down_minutes,
         coalesce(down_counted.short_down_minutes, 0) as short_down_minutes,
-        -- one division of exact integers: the double is the correctly rounded ratio, so
-        -- comparisons with targets and tier thresholds are exact at the boundaries
-        -- null without any data: an uptime of 100 % observed from nothing would mislead
-        case
-            when objective_periods.data_minutes > 0
-                then
-                    cast(
-                        (objective_periods.agreed_minutes - coalesce(down_counted.down_minutes, 0))
-                        * 100 as double
-                    )
-                    / objective_periods.agreed_minutes
-        end as actual,
-        objective_periods.data_minutes as sample_size,
-        objective_periods.coverage_pct,
+        objective_periods.agreed_minutes - objective_periods.data_minutes as unknown_minutes,
     from objective_periods
     left join down_counted
         on
             objective_periods.agreement_id = down_counted.agreement_id
             and objective_periods.period_key = down_counted.period_key
             and objective_periods.objective_id = down_counted.objective_id
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        service_id,
+        min_downtime_minutes,
+        period_minutes,
+        excluded_minutes,
+        agreed_minutes,
+        data_minutes,
+        down_minutes,
+        short_down_minutes,
+        -- one division of exact integers: the double is the correctly rounded ratio, so
+        -- comparisons with targets and tier thresholds are exact at the boundaries.
+        -- null without any data: an uptime of 100 % observed from nothing would mislead.
+        -- missing_data down counts the unknown minutes as down; exclude and up leave them
+        -- out of the downtime (exclude then lets low coverage make the period
+        -- insufficient_data, in objective_periods)
+        case
+            when data_minutes > 0
+                then
+                    cast(
+                        (
+                            agreed_minutes - down_minutes
+                            - case when missing_data = 'down' then unknown_minutes else 0 end
+                        ) * 100 as double
+                    )
+                    / agreed_minutes
+        end as actual,
+        data_minutes as sample_size,
+        coverage_pct,
+        missing_data,
+        unknown_minutes,
+        -- the uptime were every unknown minute down: what a certain verdict must survive
+        case
+            when data_minutes > 0
+                then
+                    cast((agreed_minutes - down_minutes - unknown_minutes) * 100 as double)
+                    / agreed_minutes
+        end as worst_case_actual,
+    from minutes_counted
 
 )
 

@@ -1,12 +1,12 @@
--- one row per agreement x period x service x UTC minute excluded from agreed time: minutes whose
--- start lies inside an excluded window [starts_at, ends_at) and inside the period. Overlapping
+-- one row per agreement x period x service x UTC minute excluded from agreed time: the maintenance
+-- minutes int_maintenance_minutes_assessed excludes (notice, allowed windows, cap). Overlapping
 -- windows count each minute once. Applied window adjustments (int_adjustment_minutes_excluded)
 -- are excluded the same way.
 with
 
-windows as (
+maintenance_minutes_assessed as (
 
-    select * from {{ ref('int_maintenance_windows_assessed') }}
+    select * from {{ ref('int_maintenance_minutes_assessed') }}
 
 ),
 
@@ -22,8 +22,8 @@ maintenance_minutes as (
         agreement_id,
         period_key,
         service_id,
-        unnest({{ window_minutes('starts_at', 'ends_at') }}) as minute_at,
-    from windows
+        minute_at,
+    from maintenance_minutes_assessed
     where is_excluded
 
 ),

@@ -1,6 +1,7 @@
--- one row per agreement x period x service x maintenance window overlapping the period: a window
--- is excluded from agreed time when announced at least the version's notice ahead
--- (announced_at <= starts_at - notice); later announcements count like any other time
+-- one row per agreement x period x service x maintenance window overlapping the period: whether
+-- it was announced at least the version's notice ahead (announced_at <= starts_at - notice).
+-- Which of its minutes are excluded (allowed windows, the cap per period) is decided per minute
+-- in int_maintenance_minutes_assessed.
 with
 
 service_periods as (
@@ -27,11 +28,13 @@ final as (
         maintenance.announced_at,
         service_periods.period_start_at,
         service_periods.period_end_at,
+        service_periods.timezone,
+        service_periods.maintenance_max_minutes,
         date_diff('second', maintenance.announced_at, maintenance.starts_at) as notice_seconds,
         service_periods.required_notice_seconds,
         maintenance.announced_at
         <= maintenance.starts_at - to_seconds(service_periods.required_notice_seconds)
-            as is_excluded,
+            as is_notice_met,
     from service_periods
     inner join maintenance
         on

@@ -30,6 +30,7 @@ final as (
         objectives.kind,
         service_periods.service_id,
         coalesce(objectives.min_downtime_minutes, 1) as min_downtime_minutes,
+        coalesce(objectives.missing_data, 'exclude') as missing_data,
         measured.period_start_at,
         measured.period_end_at,
         measured.period_minutes,

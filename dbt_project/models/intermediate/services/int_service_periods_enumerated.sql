@@ -1,5 +1,6 @@
 -- one row per agreement x period x service named by an availability or latency objective of the
--- version in force: the time frame in which that service's minutes and maintenance are judged
+-- version in force: the time frame in which that service's minutes and maintenance are judged,
+-- with the version's maintenance limits (notice, cap per period) and the calendar's time zone
 with
 
 periods as (
@@ -11,6 +12,12 @@ periods as (
 objectives as (
 
     select * from {{ ref('stg_definitions__objectives') }}
+
+),
+
+agreement_versions as (
+
+    select * from {{ ref('stg_definitions__agreement_versions') }}
 
 ),
 
@@ -41,12 +48,18 @@ final as (
         periods.period_end_at,
         date_diff('minute', periods.period_start_at, periods.period_end_at) as period_minutes,
         coalesce(periods.maintenance_notice_seconds, 0) as required_notice_seconds,
+        agreement_versions.maintenance_max_minutes,
+        periods.timezone,
         periods.is_in_run_window,
     from services_in_force
     inner join periods
         on
             services_in_force.agreement_id = periods.agreement_id
             and services_in_force.period_key = periods.period_key
+    inner join agreement_versions
+        on
+            services_in_force.agreement_id = agreement_versions.agreement_id
+            and services_in_force.version = agreement_versions.version
 
 )
 

@@ -26,6 +26,12 @@ latency as (
 
 ),
 
+tiers as (
+
+    select * from {{ ref('stg_definitions__credit_tiers') }}
+
+),
+
 tickets as (
 
     select * from {{ ref('int_ticket_objectives_measured') }}
@@ -43,6 +49,9 @@ measured as (
         coverage_pct,
         agreed_minutes,
         down_minutes,
+        missing_data,
+        unknown_minutes,
+        worst_case_actual,
     from availability
     union all
     select
@@ -54,6 +63,9 @@ measured as (
         coverage_pct,
         agreed_minutes,
         null as down_minutes,
+        null as missing_data,
+        null as unknown_minutes,
+        null as worst_case_actual,
     from latency
     union all
     select
@@ -65,6 +77,9 @@ measured as (
         null as coverage_pct,
         null as agreed_minutes,
         null as down_minutes,
+        null as missing_data,
+        null as unknown_minutes,
+        null as worst_case_actual,
     from tickets
 
 ),
@@ -107,6 +122,9 @@ measures_joined as (
         measured.coverage_pct,
         measured.agreed_minutes,
         measured.down_minutes,
+        measured.missing_data,
+        measured.unknown_minutes,
+        measured.worst_case_actual,
         -- met: actual >= target (higher is better) or actual <= target (latency)
         case
             when objective_periods_enumerated.is_higher_better
@@ -138,13 +156,70 @@ statuses_assigned as (
             -- no-data minutes count as neither up nor down, so the observed uptime is an upper
             -- bound: below target it is a breach however little was observed
             when not is_target_met then 'breached'
+            -- only when the agreement leaves unknown minutes out (missing_data exclude): up or
+            -- down says what they count as, so every minute is accounted for
             when
                 kind = 'availability'
+                and missing_data = 'exclude'
                 and coverage_pct < {{ var('min_coverage_pct', 90) }}
                 then 'insufficient_data'
             else 'met'
         end as status,
     from measures_joined
+
+),
+
+tier_credits as (
+
+    -- the credit of the most severe tier crossed by the actual and by the worst case (unknown
+    -- minutes down), as objective_credits selects it: an availability tier applies below its
+    -- threshold
+    select
+        statuses_assigned.agreement_id,
+        statuses_assigned.period_key,
+        statuses_assigned.objective_id,
+        max(tiers.credit_pct) filter (
+            where statuses_assigned.actual < tiers.threshold
+        ) as actual_credit_pct,
+        max(tiers.credit_pct) filter (
+            where statuses_assigned.worst_case_actual < tiers.threshold
+        ) as worst_case_credit_pct,
+    from statuses_assigned
+    inner join tiers
+        on
+            statuses_assigned.agreement_id = tiers.agreement_id
+            and statuses_assigned.version = tiers.version
+            and statuses_assigned.objective_id = tiers.objective_id
+    where statuses_assigned.kind = 'availability'
+    group by 1, 2, 3
+
+),
+
+verdicts_tested as (
+
+    -- uncertain: counting the unknown minutes as down would change the status or the credit
+    -- tier. Latency and ticket objectives have no unknown minutes (a percentile or a share of
+    -- the tickets that exist): always certain
+    select
+        statuses_assigned.*,
+        case
+            when statuses_assigned.kind != 'availability' then true
+            when statuses_assigned.worst_case_actual is null then false
+            else
+                statuses_assigned.status = case
+                    when statuses_assigned.worst_case_actual >= statuses_assigned.target
+                        then 'met'
+                    else 'breached'
+                end
+                and coalesce(tier_credits.actual_credit_pct, 0)
+                = coalesce(tier_credits.worst_case_credit_pct, 0)
+        end as is_verdict_certain,
+    from statuses_assigned
+    left join tier_credits
+        on
+            statuses_assigned.agreement_id = tier_credits.agreement_id
+            and statuses_assigned.period_key = tier_credits.period_key
+            and statuses_assigned.objective_id = tier_credits.objective_id
 
 ),
 
@@ -178,7 +253,9 @@ final as (
         coalesce(
             status = 'met' and margin < warning_margin, false
         ) as is_warning,
-    from statuses_assigned
+        cast(unknown_minutes as bigint) as unknown_minutes,
+        is_verdict_certain,
+    from verdicts_tested
 
 )
 

@@ -43,6 +43,10 @@ final as (
         objective_periods.version,
         {{ definitions_version('objective_periods.version', 'agreements.definitions_sha256') }}
             as definitions_version,
+        -- after the columns published before unknown time was (issue 13): a reader by position
+        -- keeps working
+        objective_periods.unknown_minutes,
+        objective_periods.is_verdict_certain,
     from objective_periods
     inner join agreements
         on objective_periods.agreement_id = agreements.agreement_id

@@ -1,5 +1,6 @@
 -- the minutes behind an availability figure: one row per agreement x period x availability
--- objective. unknown_minutes are agreed minutes without any probe result (neither up nor down)
+-- objective. unknown_minutes are agreed minutes without any probe result (counted as the
+-- objective's missing_data says)
 {{ config(materialized='view') }}
 
 with
@@ -22,7 +23,7 @@ final as (
         excluded_minutes,
         agreed_minutes,
         cast(data_minutes as bigint) as data_minutes,
-        cast(agreed_minutes - data_minutes as bigint) as unknown_minutes,
+        cast(unknown_minutes as bigint) as unknown_minutes,
         down_minutes,
         short_down_minutes,
     from measured

@@ -1,6 +1,7 @@
 -- objective_periods as people read it: the measures as exact decimals (whatever type the marts
 -- computed them in) and the review colour, stated here once for every publication: grey
--- insufficient data, red breached, amber met inside the warning margin, green met
+-- insufficient data, red breached, amber met inside the warning margin or met but uncertain
+-- (is_verdict_certain false: "unverified" in the pack), green met
 with
 
 objective_periods as (
@@ -22,7 +23,8 @@ final as (
         case
             when status = 'insufficient_data' then 'grey'
             when status = 'breached' then 'red'
-            when is_warning then 'amber'
+            -- met on the observed minutes, but not if the unknown ones were down: unverified
+            when is_warning or not is_verdict_certain then 'amber'
             else 'green'
         end as rating,
     from objective_periods

@@ -19,6 +19,7 @@ final as (
         maintenance_notice_seconds,
         chronic_breaches,
         chronic_within_periods,
+        maintenance_max_minutes,
     from source
 
 )

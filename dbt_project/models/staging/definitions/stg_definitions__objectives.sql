@@ -26,6 +26,7 @@ final as (
         warning_margin,
         min_responses,
         min_downtime_minutes,
+        missing_data,
     from source
 
 )

@@ -345,7 +345,7 @@ def test_compliance_columns_are_the_published_contract(case: Scenario, reports: 
         "objective_order", "objective_name", "kind", "service_id", "priority", "target",
         "actual", "unit", "is_higher_better", "margin", "warning_margin", "status",
         "is_warning", "rating", "sample_size", "coverage_pct", "version",
-        "definitions_version", "unknown_minutes", "is_verdict_certain", "run_id",
+        "definitions_version", "run_id", "unknown_minutes", "is_verdict_certain",
     ]  # fmt: skip
     # the run id is the publishing run's, on every row of both tables
     assert set(header["run_id"]) == {case.run_id}  # type: ignore[attr-defined]

@@ -30,39 +30,38 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+import yaml
 from pipeline_support import Scenario, copy_definitions, published, write_landing
 
 pytestmark = pytest.mark.slow
 
-UTC_CALENDAR = """\
-id: utc-24x7
-timezone: UTC
-hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00",
-        fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
-"""
-MAINTENANCE = """
-    maintenance:
-      notice: 48h
-      max_minutes_per_period: 240
-      allowed_windows: [{days: [sat], start: "22:00", end: "06:00"}]"""
+# every day 00:00-24:00 in UTC: agreed time is the whole month
+CALENDAR = {
+    "id": "utc-24x7",
+    "timezone": "UTC",
+    "hours": {day: "00:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+}
+MAINTENANCE = {
+    "notice": "48h",
+    "max_minutes_per_period": 240,
+    "allowed_windows": [{"days": ["sat"], "start": "22:00", "end": "06:00"}],
+}
 
 
-def _agreement(agreement_id: str, service: str, target: str, extra: str, version: str = "") -> str:
-    return f"""\
-id: {agreement_id}
-customer: {agreement_id} customer
-provider: Northwind
-currency: EUR
-period: monthly
-calendar: utc-24x7
-versions:
-  - version: 1
-    effective_from: 2026-03-01
-    monthly_fee: 1000.00{version}
-    objectives:
-      - {{id: availability, kind: availability, service: {service}, target: {target},{extra}
-         credits: [{{below: {target}, credit_pct: 10}}]}}
-"""
+def _agreement(agreement_id: str, service: str, target: str, **terms: object) -> str:
+    """One monthly agreement with one availability objective (tier 10 % below the target);
+    `terms` go to the objective (missing_data) or, as `version`, to the version."""
+    version = terms.pop("version", {})
+    objective = {"id": "availability", "kind": "availability", "service": service,
+                 "target": float(target), **terms,
+                 "credits": [{"below": float(target), "credit_pct": 10}]}  # fmt: skip
+    document = {
+        "id": agreement_id, "customer": f"{agreement_id} customer", "provider": "Northwind",
+        "currency": "EUR", "period": "monthly", "calendar": "utc-24x7",
+        "versions": [{"version": 1, "effective_from": dt.date(2026, 3, 1),
+                      "monthly_fee": 1000.0, **version, "objectives": [objective]}],
+    }  # fmt: skip
+    return yaml.safe_dump(document, sort_keys=False)
 
 
 MARCH_START = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
@@ -95,12 +94,12 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     scenario = Scenario(tmp_path_factory.mktemp("unknown_time"))
     definitions = scenario.paths.definitions_dir
     agreements = {
-        name: _agreement(name, "svc-a", "99.9", f" missing_data: {rule},")
+        name: _agreement(name, "svc-a", "99.9", missing_data=rule)
         for name, rule in (("ex-co", "exclude"), ("up-co", "up"), ("dn-co", "down"))
     }
-    agreements["mt-co"] = _agreement("mt-co", "svc-m", "99.0", "", MAINTENANCE)
+    agreements["mt-co"] = _agreement("mt-co", "svc-m", "99.0", version={"maintenance": MAINTENANCE})
     copy_definitions(definitions, agreements)
-    (definitions / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
+    (definitions / "calendars" / "utc-24x7.yaml").write_text(yaml.safe_dump(CALENDAR))
     write_landing(
         scenario.paths.landing_dir,
         {
@@ -125,10 +124,10 @@ def compliance(case: Scenario) -> pl.DataFrame:
 
 
 def test_compliance_publishes_unknown_minutes_and_certainty_after_its_columns(compliance):
-    assert compliance.columns[-3:] == ["unknown_minutes", "is_verdict_certain", "run_id"]
-    assert compliance.columns[compliance.columns.index("definitions_version") + 1] == (
-        "unknown_minutes"
-    )
+    # after every column published before, run_id (right after definitions_version) included
+    assert compliance.columns[-4:] == [
+        "definitions_version", "run_id", "unknown_minutes", "is_verdict_certain",
+    ]  # fmt: skip
     rows = {
         r["agreement_id"]: (r["status"], r["rating"], r["unknown_minutes"], r["is_verdict_certain"])
         for r in compliance.iter_rows(named=True)

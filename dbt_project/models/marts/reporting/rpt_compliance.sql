@@ -43,8 +43,8 @@ final as (
         objective_periods.version,
         {{ definitions_version('objective_periods.version', 'agreements.definitions_sha256') }}
             as definitions_version,
-        -- after the columns published before unknown time was (issue 13): a reader by position
-        -- keeps working
+        -- after the columns published before unknown time was (issue 13; the writer puts run_id
+        -- right after definitions_version), so that a reader by position keeps working
         objective_periods.unknown_minutes,
         objective_periods.is_verdict_certain,
     from objective_periods

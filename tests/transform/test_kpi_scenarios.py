@@ -26,27 +26,17 @@ from decimal import Decimal
 import duckdb
 import pytest
 import yaml
+from agreement_texts import agreement_head, write_utc_calendar
 from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.lib.agreements.schema import Agreement
 
 pytestmark = pytest.mark.slow
 
-UTC_CALENDAR = """\
-id: utc-24x7
-timezone: UTC
-hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00",
-        fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
-"""
-
 
 def _agreement(agreement_id: str, body: str, period: str = "monthly", currency: str = "EUR",
                calendar: str = "utc-24x7") -> str:  # fmt: skip
-    head = (
-        f"id: {agreement_id}\ncustomer: {agreement_id} customer\nprovider: Northwind\n"
-        f"currency: {currency}\nperiod: {period}\ncalendar: {calendar}\n"
-    )
-    return head + body
+    return agreement_head(agreement_id, currency=currency, period=period, calendar=calendar) + body
 
 
 AGREEMENTS = {
@@ -320,7 +310,7 @@ TICKETS = "\n".join(
 def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     scenario = Scenario(tmp_path_factory.mktemp("kpi"))
     copy_definitions(scenario.paths.definitions_dir, AGREEMENTS)
-    (scenario.paths.definitions_dir / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
+    write_utc_calendar(scenario.paths.definitions_dir)
     write_landing(
         scenario.paths.landing_dir,
         {

@@ -4,6 +4,7 @@ reads the same in a terminal, a log and a test."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -178,46 +179,45 @@ def _terms_lines(terms: dict[str, Any], tiers: list[dict[str, Any]]) -> list[str
     return lines
 
 
-def _ticket_lines(explanation: dict[str, Any]) -> list[str]:
-    counted = explanation["tickets_counted"]
-    lines = [f"tickets counted: {len(counted)}"]
-    if counted:
-        headers = ["ticket", "start (UTC)", "stop (UTC)", "paused s", "clock s", "threshold s",
-                   "verdict"]  # fmt: skip
-        lines.extend(
-            table(
-                headers,
-                [
-                    [
-                        ticket["ticket_id"],
-                        _instant(ticket["created_at"]),
-                        _instant(ticket["stopped_at"]),
-                        _number(ticket["paused_seconds"]),
-                        _number(ticket["elapsed_seconds"]),
-                        _number(ticket["allowed_seconds"]),
-                        "within" if ticket["verdict"] == "met" else "breached",
-                    ]
-                    for ticket in counted
-                ],
-            )
-        )
-    left_out = explanation["tickets_left_out"]
-    lines.append(f"tickets left out: {len(left_out)}")
-    if left_out:
-        lines.extend(
-            table(
-                ["ticket", "start (UTC)", "why"],
-                [
-                    [
-                        ticket["ticket_id"] or "-",
-                        _instant(ticket["created_at"]),
-                        ticket["left_out_reason"],
-                    ]
-                    for ticket in left_out
-                ],
-            )
-        )
+def _listed(
+    title: str,
+    rows: list[dict[str, Any]],
+    headers: list[str],
+    cells: Callable[[dict[str, Any]], list[str]],
+) -> list[str]:
+    """``<title>: <count>`` and, when there are rows, a table of them (``cells`` per row)."""
+    lines = [f"{title}: {len(rows)}"]
+    if rows:
+        lines.extend(table(headers, [cells(row) for row in rows]))
     return lines
+
+
+def _ticket_lines(explanation: dict[str, Any]) -> list[str]:
+    counted = _listed(
+        "tickets counted",
+        explanation["tickets_counted"],
+        ["ticket", "start (UTC)", "stop (UTC)", "paused s", "clock s", "threshold s", "verdict"],
+        lambda ticket: [
+            ticket["ticket_id"],
+            _instant(ticket["created_at"]),
+            _instant(ticket["stopped_at"]),
+            _number(ticket["paused_seconds"]),
+            _number(ticket["elapsed_seconds"]),
+            _number(ticket["allowed_seconds"]),
+            "within" if ticket["verdict"] == "met" else "breached",
+        ],
+    )
+    left_out = _listed(
+        "tickets left out",
+        explanation["tickets_left_out"],
+        ["ticket", "start (UTC)", "why"],
+        lambda ticket: [
+            ticket["ticket_id"] or "-",
+            _instant(ticket["created_at"]),
+            ticket["left_out_reason"],
+        ],
+    )
+    return counted + left_out
 
 
 def _availability_lines(explanation: dict[str, Any]) -> list[str]:
@@ -231,48 +231,32 @@ def _availability_lines(explanation: dict[str, Any]) -> list[str]:
         f"down minutes counted: {minutes['down_minutes']} (in runs shorter than"
         f" {minutes['min_downtime_minutes']} min, not counted: {minutes['short_down_minutes']})",
     ]
-    outages = explanation["outages"]
-    lines.append(f"outages: {len(outages)}")
-    if outages:
-        headers = ["started (UTC)", "ended (UTC)", "minutes", "in maintenance", "in agreed time",
-                   "counted"]  # fmt: skip
-        lines.extend(
-            table(
-                headers,
-                [
-                    [
-                        _instant(outage["started_at"]),
-                        _instant(outage["ended_at"]),
-                        str(outage["outage_minutes"]),
-                        str(outage["maintenance_minutes"]),
-                        str(outage["agreed_down_minutes"]),
-                        str(outage["counted_down_minutes"]),
-                    ]
-                    for outage in outages
-                ],
-            )
-        )
-    windows = explanation["maintenance"]
-    lines.append(f"maintenance windows: {len(windows)}")
-    if windows:
-        headers = ["starts (UTC)", "ends (UTC)", "announced (UTC)", "notice s", "required s",
-                   "exclusion"]  # fmt: skip
-        lines.extend(
-            table(
-                headers,
-                [
-                    [
-                        _instant(window["starts_at"]),
-                        _instant(window["ends_at"]),
-                        _instant(window["announced_at"]),
-                        str(window["notice_seconds"]),
-                        str(window["required_notice_seconds"]),
-                        "applied" if window["is_excluded"] else "refused: notice too short",
-                    ]
-                    for window in windows
-                ],
-            )
-        )
+    lines += _listed(
+        "outages",
+        explanation["outages"],
+        ["started (UTC)", "ended (UTC)", "minutes", "in maintenance", "in agreed time", "counted"],
+        lambda outage: [
+            _instant(outage["started_at"]),
+            _instant(outage["ended_at"]),
+            str(outage["outage_minutes"]),
+            str(outage["maintenance_minutes"]),
+            str(outage["agreed_down_minutes"]),
+            str(outage["counted_down_minutes"]),
+        ],
+    )
+    lines += _listed(
+        "maintenance windows",
+        explanation["maintenance"],
+        ["starts (UTC)", "ends (UTC)", "announced (UTC)", "notice s", "required s", "exclusion"],
+        lambda window: [
+            _instant(window["starts_at"]),
+            _instant(window["ends_at"]),
+            _instant(window["announced_at"]),
+            str(window["notice_seconds"]),
+            str(window["required_notice_seconds"]),
+            "applied" if window["is_excluded"] else "refused: notice too short",
+        ],
+    )
     return lines
 
 

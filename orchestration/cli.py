@@ -30,27 +30,27 @@ from orchestration.lib.settings import (
 from orchestration.lib.warehouse_lock import DEFAULT_LOCK_TIMEOUT
 
 
-class _Command(typer.core.TyperCommand):
+def _flags_without_value(params: Any) -> Any:  # typer's own (vendored) click types
     """Help that shows no value for a flag: typer's rich help writes ``<bool>`` beside every
     flag (``--help <bool>``, ``--full-refresh <bool>``), as if it took a value."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
 
-    def get_params(self, ctx: Any) -> Any:  # typer's own (vendored) click types
-        params = super().get_params(ctx)
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help shows no value beside a flag (``_flags_without_value``)."""
+
+    def get_params(self, ctx: Any) -> Any:
+        return _flags_without_value(super().get_params(ctx))
 
 
 class _Group(typer.core.TyperGroup):
-    """``sla --help`` without a value beside ``--help`` (see ``_Command``)."""
+    """``sla --help`` without a value beside ``--help`` (``_flags_without_value``)."""
 
-    def get_params(self, ctx: Any) -> Any:  # typer's own (vendored) click types
-        params = super().get_params(ctx)
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
+    def get_params(self, ctx: Any) -> Any:
+        return _flags_without_value(super().get_params(ctx))
 
 
 class _App(typer.Typer):

@@ -33,7 +33,8 @@ quarantined_tickets as (
 
 ticket_periods as (
 
-    -- the period a ticket counts in (met or breached there)
+    -- a ticket is listed in the period it counts in (met or breached there) and in the period
+    -- it was raised in, once when that is the same period
     select
         periods.period_key,
         ticket_clocks.*,
@@ -41,21 +42,13 @@ ticket_periods as (
     inner join periods
         on
             ticket_clocks.agreement_id = periods.agreement_id
-            and ticket_clocks.counted_period_key = periods.period_key
-
-    union all
-
-    -- the period it was raised in, when it counts in another one or not yet
-    select
-        periods.period_key,
-        ticket_clocks.*,
-    from ticket_clocks
-    inner join periods
-        on
-            ticket_clocks.agreement_id = periods.agreement_id
-            and ticket_clocks.created_at >= periods.period_start_at
-            and ticket_clocks.created_at < periods.period_end_at
-    where ticket_clocks.counted_period_key is distinct from periods.period_key
+            and (
+                ticket_clocks.counted_period_key = periods.period_key
+                or (
+                    ticket_clocks.created_at >= periods.period_start_at
+                    and ticket_clocks.created_at < periods.period_end_at
+                )
+            )
 
 ),
 

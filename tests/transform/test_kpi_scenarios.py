@@ -326,18 +326,21 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return scenario
 
 
+def _one_row(case: Scenario, mart: str, columns: str, keys: dict[str, str]) -> dict:
+    """The one row of ``marts.<mart>`` with these key values, as {column: value}."""
+    where = " and ".join(f"{key} = ?" for key in keys)
+    row = case.query(f"select {columns} from marts.{mart} where {where}", list(keys.values()))
+    assert len(row) == 1, (mart, keys, row)
+    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+
+
 def compliance(case: Scenario, agreement: str, period: str, objective: str) -> dict:
     columns = (
         "version, target, actual, status, sample_size, coverage_pct, agreed_minutes, "
         "down_minutes, margin, is_warning"
     )
-    row = case.query(
-        f"select {columns} from marts.objective_periods "
-        "where agreement_id = ? and period_key = ? and objective_id = ?",
-        [agreement, period, objective],
-    )
-    assert len(row) == 1, (agreement, period, objective, row)
-    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+    keys = {"agreement_id": agreement, "period_key": period, "objective_id": objective}
+    return _one_row(case, "objective_periods", columns, keys)
 
 
 def credit(case: Scenario, agreement: str, period: str, objective: str) -> dict:
@@ -345,13 +348,8 @@ def credit(case: Scenario, agreement: str, period: str, objective: str) -> dict:
         "tier_rank, credit_pct, fee_amount, credit_amount_uncapped, credit_amount_capped, "
         "credit_amount, is_capped, is_below_minimum"
     )
-    row = case.query(
-        f"select {columns} from marts.objective_credits "
-        "where agreement_id = ? and period_key = ? and objective_id = ?",
-        [agreement, period, objective],
-    )
-    assert len(row) == 1, (agreement, period, objective, row)
-    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+    keys = {"agreement_id": agreement, "period_key": period, "objective_id": objective}
+    return _one_row(case, "objective_credits", columns, keys)
 
 
 def total(case: Scenario, agreement: str, period: str) -> dict:
@@ -359,12 +357,8 @@ def total(case: Scenario, agreement: str, period: str) -> dict:
         "version, currency, fee_amount, cap_amount, credit_amount_uncapped, "
         "credit_amount_capped, credit_amount, is_capped, is_below_minimum"
     )
-    row = case.query(
-        f"select {columns} from marts.agreement_credits where agreement_id = ? and period_key = ?",
-        [agreement, period],
-    )
-    assert len(row) == 1, (agreement, period, row)
-    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+    return _one_row(case, "agreement_credits", columns, {"agreement_id": agreement,
+                                                         "period_key": period})  # fmt: skip
 
 
 def test_cap_binds_in_objective_order_with_half_up_rounding(case: Scenario) -> None:

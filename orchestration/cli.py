@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -28,27 +30,27 @@ from orchestration.lib.settings import (
 from orchestration.lib.warehouse_lock import DEFAULT_LOCK_TIMEOUT
 
 
-class _Command(typer.core.TyperCommand):
+def _flags_without_value(params: Any) -> Any:  # typer's own (vendored) click types
     """Help that shows no value for a flag: typer's rich help writes ``<bool>`` beside every
     flag (``--help <bool>``, ``--full-refresh <bool>``), as if it took a value."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
 
-    def get_params(self, ctx: Any) -> Any:  # typer's own (vendored) click types
-        params = super().get_params(ctx)
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help shows no value beside a flag (``_flags_without_value``)."""
+
+    def get_params(self, ctx: Any) -> Any:
+        return _flags_without_value(super().get_params(ctx))
 
 
 class _Group(typer.core.TyperGroup):
-    """``sla --help`` without a value beside ``--help`` (see ``_Command``)."""
+    """``sla --help`` without a value beside ``--help`` (``_flags_without_value``)."""
 
-    def get_params(self, ctx: Any) -> Any:  # typer's own (vendored) click types
-        params = super().get_params(ctx)
-        for param in params:
-            if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""
-        return params
+    def get_params(self, ctx: Any) -> Any:
+        return _flags_without_value(super().get_params(ctx))
 
 
 class _App(typer.Typer):
@@ -385,6 +387,17 @@ JsonOption = Annotated[
 ]
 
 
+def _print_report(
+    as_json: bool, as_dict: Callable[[], Any], as_lines: Callable[[], list[str]]
+) -> None:
+    """A read-only view as JSON (``--json``) or as its text lines, printed without markup."""
+    if as_json:
+        out.print_json(json.dumps(as_dict()))
+    else:
+        for line in as_lines():
+            out.print(line, markup=False)
+
+
 @app.command()
 def status(
     definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
@@ -393,8 +406,6 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Every published agreement x period: latest version, versions, quarantine, checks."""
-    import json
-
     from orchestration.lib.cli_reports import ReportError
     from orchestration.lib.cli_reports.status import collect_status, status_as_json
     from orchestration.lib.cli_reports.text import status_lines
@@ -406,11 +417,7 @@ def status(
         raise _fail(f"definitions in {definitions} are invalid: {error.errors[0]}", 2) from None
     except ReportError as error:
         raise _fail(str(error), 2) from None
-    if as_json:
-        out.print_json(json.dumps(status_as_json(result)))
-    else:
-        for line in status_lines(result):
-            out.print(line, markup=False)
+    _print_report(as_json, lambda: status_as_json(result), lambda: status_lines(result))
 
 
 @app.command()
@@ -424,8 +431,6 @@ def explain(
     as_json: JsonOption = False,
 ) -> None:
     """How one objective's figure and credit were computed, read from the marts."""
-    import json
-
     from orchestration.lib.cli_reports import ReportError
     from orchestration.lib.cli_reports.explain import collect_explanation, explanation_as_json
     from orchestration.lib.cli_reports.text import explanation_lines
@@ -435,11 +440,7 @@ def explain(
         result = collect_explanation(warehouse.resolve(), agreement, period, objective)
     except ReportError as error:
         raise _fail(str(error), 2) from None
-    if as_json:
-        out.print_json(json.dumps(explanation_as_json(result)))
-    else:
-        for line in explanation_lines(result):
-            out.print(line, markup=False)
+    _print_report(as_json, lambda: explanation_as_json(result), lambda: explanation_lines(result))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -12,22 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from agreement_texts import agreement_head, write_utc_calendar
 from pipeline_support import Scenario, copy_definitions, write_landing
 
-UTC_CALENDAR = """\
-id: utc-24x7
-timezone: UTC
-hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00",
-        fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
-"""
-
-AGREEMENT = """\
-id: explain-co
-customer: Explain Co
-provider: Northwind
-currency: EUR
-period: monthly
-calendar: utc-24x7
+AGREEMENT = (
+    agreement_head("explain-co", customer="Explain Co")
+    + """\
 versions:
   - version: 1
     effective_from: 2026-03-01
@@ -53,6 +43,7 @@ versions:
         target: 90
         credits: [{below: 90, credit_pct: 30}]
 """
+)
 
 # down runs (start, minutes) in March: 50 counted; 3 too short to count; 30 inside window W1
 # (excluded maintenance, not agreed time); 10 inside window W2 (refused: too little notice)
@@ -124,7 +115,7 @@ def probe_rows(month_start: str, days: int, down: list[tuple[str, int]],
 
 def build(case: Scenario, *, with_april: bool) -> Scenario:
     copy_definitions(case.paths.definitions_dir, {"explain-co": AGREEMENT})
-    (case.paths.definitions_dir / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
+    write_utc_calendar(case.paths.definitions_dir)
     probes = probe_rows("2026-03-01T00:00", 31, MARCH_DOWN, [MARCH_GAP])
     # one probe row that cannot be read: quarantined (probes, March)
     probes.append("svc-x,2026-03-05T00:00:30Z,maybe,,l1")

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from orchestration.generate import DIRTY_KINDS, GenerationSummary, generate_dataset
-from orchestration.lib.agreements import load_catalog
+from orchestration.lib.agreements import Catalog, load_catalog
 from orchestration.lib.landing_contract import SOURCES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -173,14 +173,7 @@ def test_many_synthesised_agreements_validate(tmp_path: Path) -> None:
     assert len(catalog.agreements) == 40
     assert {a.period for a in catalog.agreements.values()} == {"monthly", "quarterly"}
     assert any(len(a.versions) == 2 for a in catalog.agreements.values())
-    services = {
-        o.service
-        for a in catalog.agreements.values()
-        for v in a.versions
-        for o in v.objectives
-        if hasattr(o, "service")
-    }
-    assert len(services) <= 10
+    assert len(_referenced_services(catalog)) <= 10
 
 
 def test_project_definitions_validate() -> None:
@@ -254,15 +247,20 @@ def test_clean_timestamps_carry_an_offset(run: GenerationSummary) -> None:
     assert {"+00:00", "+01:00", "+02:00", "-05:00", "-04:00"} <= offsets
 
 
-def test_every_referenced_service_is_probed(run: GenerationSummary) -> None:
-    catalog = load_catalog(run.out / "sla_definitions")
-    referenced = {
+def _referenced_services(catalog: Catalog) -> set[str]:
+    """The services the agreements' objectives name, in any version."""
+    return {
         o.service
         for a in catalog.agreements.values()
         for v in a.versions
         for o in v.objectives
         if hasattr(o, "service")
     }
+
+
+def test_every_referenced_service_is_probed(run: GenerationSummary) -> None:
+    catalog = load_catalog(run.out / "sla_definitions")
+    referenced = _referenced_services(catalog)
     probed = set(_clean(run, "probes")["service_id"])
     assert referenced <= probed and len(probed) == 5 == len(run.services)
     assert set(_clean(run, "maintenance")["service_id"]) <= probed
@@ -389,22 +387,12 @@ def test_clean_tickets_and_history_agree(run: GenerationSummary) -> None:
     joined = tickets.join(history, on="ticket_id", how="left")
     assert joined["statuses"].is_null().sum() == 0  # every ticket has a history
     assert (joined["first"] == joined["c"]).all()
-    assert (
-        joined.select(
-            (pl.col("responded") == pl.col("f"))
-            | (pl.col("f").is_null() & pl.col("responded").is_null())
+    # the history's first response and resolution are the ticket's own timestamps
+    for event, column in (("responded", "f"), ("resolved", "r")):
+        same = (pl.col(event) == pl.col(column)) | (
+            pl.col(column).is_null() & pl.col(event).is_null()
         )
-        .to_series()
-        .all()
-    )
-    assert (
-        joined.select(
-            (pl.col("resolved") == pl.col("r"))
-            | (pl.col("r").is_null() & pl.col("resolved").is_null())
-        )
-        .to_series()
-        .all()
-    )
+        assert joined.select(same).to_series().all(), event
     allowed = {
         "new": {"in_progress"},
         "in_progress": {"pending_customer", "resolved"},

@@ -33,11 +33,17 @@ def _edit(name: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-def _errors(tmp_path: Path, name: str, text: str, calendar: str | None = None) -> list[str]:
+def _definitions(tmp_path: Path, name: str, text: str) -> Path:
+    """A definitions folder: the shipped calendars and one agreement file ``<name>.yaml``."""
     root = tmp_path / "defs"
     shutil.copytree(EXAMPLES / "calendars", root / "calendars")
     (root / "agreements").mkdir()
     (root / "agreements" / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+def _errors(tmp_path: Path, name: str, text: str, calendar: str | None = None) -> list[str]:
+    root = _definitions(tmp_path, name, text)
     if calendar is not None:
         (root / "calendars" / "de-office-hours.yaml").write_text(calendar, encoding="utf-8")
     with pytest.raises(DefinitionsError) as raised:
@@ -49,14 +55,9 @@ FINITE = "must be a finite number (not .nan or .inf)"
 LONG_ID = "a" * 65  # one over the limit of 64 characters
 # (case, agreement, old text, new text, field path, message): exactly one error line expected
 ONE_LINE_CASES = [
-    ("monthly_fee .nan", "acme-hosting", "monthly_fee: 12000.00", "monthly_fee: .nan",
-     "versions[0].monthly_fee", FINITE),
-    ("monthly_fee .inf", "acme-hosting", "monthly_fee: 12000.00", "monthly_fee: .inf",
-     "versions[0].monthly_fee", FINITE),
-    ("monthly_fee -.inf", "acme-hosting", "monthly_fee: 12000.00", "monthly_fee: -.inf",
-     "versions[0].monthly_fee", FINITE),
-    ("monthly_fee .NaN (any spelling YAML allows)", "acme-hosting", "monthly_fee: 12000.00",
-     "monthly_fee: .NaN", "versions[0].monthly_fee", FINITE),
+    # .NaN: any spelling YAML allows
+    *((f"monthly_fee {value}", "acme-hosting", "monthly_fee: 12000.00", f"monthly_fee: {value}",
+       "versions[0].monthly_fee", FINITE) for value in (".nan", ".inf", "-.inf", ".NaN")),
     ("availability target .nan", "acme-hosting", "target: 99.9\n", "target: .nan\n",
      "versions[0].objectives[0].target", FINITE),
     ("csat target .inf", "acme-hosting", "target: 4.2", "target: .inf",
@@ -156,11 +157,7 @@ def test_ids_at_the_limit_are_accepted(tmp_path):
     text = text.replace("- id: availability\n", f"- id: {longest}\n", 1)
     text = text.replace("service: web-api\n", f"service: {'S' * 64}\n", 1)
     text = text.replace("monthly_fee: 12000.00", "monthly_fee: 999999999999.99", 1)
-    root = tmp_path / "defs"
-    shutil.copytree(EXAMPLES / "calendars", root / "calendars")
-    (root / "agreements").mkdir()
-    (root / "agreements" / "long.yaml").write_text(text, encoding="utf-8")
-    catalog = load_catalog(root)
+    catalog = load_catalog(_definitions(tmp_path, "long", text))
     assert str(catalog.agreements[longest].versions[0].monthly_fee) == "999999999999.99"
     # the longest file named after an id, reports/<period>/review_packs/<id>.internal.html:
     # 64 + len(".internal.html") = 64 + 14 = 78 bytes, far below the 255-byte name limit
@@ -168,11 +165,9 @@ def test_ids_at_the_limit_are_accepted(tmp_path):
 
 
 def test_cli_prints_the_line_and_no_traceback(tmp_path):
-    root = tmp_path / "defs"
-    shutil.copytree(EXAMPLES / "calendars", root / "calendars")
-    (root / "agreements").mkdir()
+    text = _edit("acme-hosting", "monthly_fee: 12000.00", "monthly_fee: .nan")
+    root = _definitions(tmp_path, "acme-hosting", text)
     path = root / "agreements" / "acme-hosting.yaml"
-    path.write_text(_edit("acme-hosting", "monthly_fee: 12000.00", "monthly_fee: .nan"))
     result = CliRunner().invoke(app, ["validate", str(root)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [

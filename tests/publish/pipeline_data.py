@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline_support import Scenario, copy_definitions, write_landing
+
 # quotes, angle brackets and an ampersand: must render as text in the review pack
 HOSTILE_CUSTOMER = "ACME <script>alert('x')</script> & Co"
 
@@ -66,3 +68,12 @@ def prepare_definitions(definitions: Path) -> None:
     )
     (definitions / "reviews").mkdir(exist_ok=True)
     (definitions / "reviews" / "acme-hosting.yaml").write_text(REVIEW_ITEMS, encoding="utf-8")
+
+
+def publication_case(root: Path, landing: dict[str, str] = LANDING) -> Scenario:
+    """The shipped definitions with the tweaks above and the landing rows, not run yet."""
+    case = Scenario(root)
+    copy_definitions(case.paths.definitions_dir)
+    prepare_definitions(case.paths.definitions_dir)
+    write_landing(case.paths.landing_dir, landing)
+    return case

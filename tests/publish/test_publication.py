@@ -23,8 +23,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from pipeline_data import HOSTILE_CUSTOMER, LANDING, prepare_definitions
-from pipeline_support import Scenario, copy_definitions, write_landing
+from pipeline_data import HOSTILE_CUSTOMER, publication_case
+from pipeline_support import Scenario, write_landing
 from pypdf import PdfReader
 
 from orchestration.lib import warehouse
@@ -59,10 +59,7 @@ BY_CURRENCY_COLUMNS = ("period", "currency", "agreements", "credit_amount")
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    scenario = Scenario(tmp_path_factory.mktemp("publication"))
-    copy_definitions(scenario.paths.definitions_dir)
-    prepare_definitions(scenario.paths.definitions_dir)
-    write_landing(scenario.paths.landing_dir, LANDING)
+    scenario = publication_case(tmp_path_factory.mktemp("publication"))
     outcome = scenario.run("2026-01", "2026-03")
     assert outcome.success, outcome.reason
     scenario.run_id = outcome.run_id  # type: ignore[attr-defined]

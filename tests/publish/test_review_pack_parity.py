@@ -18,8 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from pipeline_data import HOSTILE_CUSTOMER, LANDING, prepare_definitions
-from pipeline_support import Scenario, copy_definitions, write_landing
+from pipeline_data import HOSTILE_CUSTOMER, publication_case
 from pypdf import PdfReader
 from test_review_pack_model import context as hand_written_context
 
@@ -274,10 +273,7 @@ def test_a_hand_written_pack_reads_the_same_in_html_and_pdf(tmp_path: Path):
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, ReviewPack, Path, Path]]:
     """Every pack of a real run over 2026-01..2026-03 (the data of test_publication.py)."""
-    scenario = Scenario(tmp_path_factory.mktemp("parity"))
-    copy_definitions(scenario.paths.definitions_dir)
-    prepare_definitions(scenario.paths.definitions_dir)
-    write_landing(scenario.paths.landing_dir, LANDING)
+    scenario = publication_case(tmp_path_factory.mktemp("parity"))
     outcome = scenario.run("2026-01", "2026-03")
     assert outcome.success, outcome.reason
     with warehouse.connect(scenario.paths.warehouse_path, read_only=True) as connection:

@@ -25,8 +25,8 @@ import dagster as dg
 import duckdb
 import pyarrow as pa
 import pytest
-from pipeline_data import LANDING, prepare_definitions
-from pipeline_support import Scenario, copy_definitions, write_landing
+from pipeline_data import LANDING, publication_case
+from pipeline_support import Scenario, write_landing
 
 from orchestration.lib.publish import versions
 from orchestration.lib.publish.writers import write_parquet
@@ -64,13 +64,10 @@ def _run(scenario: Scenario) -> tuple[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    case = Scenario(tmp_path_factory.mktemp("versions"))
-    copy_definitions(case.paths.definitions_dir)
-    prepare_definitions(case.paths.definitions_dir)
     tickets = [line for line in LANDING["tickets/tickets.csv"].splitlines()
                if not line.startswith("A3,")]  # fmt: skip
-    write_landing(case.paths.landing_dir, {**LANDING, "tickets/tickets.csv": "\n".join(tickets)})
-    return case
+    landing = {**LANDING, "tickets/tickets.csv": "\n".join(tickets)}
+    return publication_case(tmp_path_factory.mktemp("versions"), landing)
 
 
 @pytest.mark.slow

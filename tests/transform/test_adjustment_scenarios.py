@@ -24,6 +24,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from agreement_texts import agreement_head, write_utc_calendar
 from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.lib.cli_reports.explain import collect_explanation, explanation_as_json
@@ -32,33 +33,23 @@ from orchestration.lib.cli_reports.text import explanation_lines
 
 pytestmark = pytest.mark.slow
 
-UTC_CALENDAR = """\
-id: utc-24x7
-timezone: UTC
-hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00",
-        fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
-"""
-
 
 def _agreement(agreement_id: str) -> str:
-    return f"""\
-id: {agreement_id}
-customer: {agreement_id} customer
-provider: Northwind
-currency: EUR
-period: monthly
-calendar: utc-24x7
+    return (
+        agreement_head(agreement_id)
+        + """\
 versions:
   - version: 1
     effective_from: 2026-03-01
     monthly_fee: 1000.00
     credit_cap_pct: 100
     objectives:
-      - {{id: availability, kind: availability, service: svc-x, target: 99.9,
-         credits: [{{below: 99.9, credit_pct: 10}}]}}
-      - {{id: p1-first-response, kind: first_response, priority: P1, within: 30m,
-         clock: 24x7, target: 80, credits: [{{below: 80, credit_pct: 5}}]}}
+      - {id: availability, kind: availability, service: svc-x, target: 99.9,
+         credits: [{below: 99.9, credit_pct: 10}]}
+      - {id: p1-first-response, kind: first_response, priority: P1, within: 30m,
+         clock: 24x7, target: 80, credits: [{below: 80, credit_pct: 5}]}
 """
+    )
 
 
 ADJUSTMENTS = """\
@@ -144,7 +135,7 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     definitions = scenario.paths.definitions_dir
     copy_definitions(definitions, {"adj-co": _agreement("adj-co"),
                                    "plain-co": _agreement("plain-co")})  # fmt: skip
-    (definitions / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
+    write_utc_calendar(definitions)
     (definitions / "adjustments").mkdir()
     (definitions / "adjustments" / "2026-03.yaml").write_text(ADJUSTMENTS)
     write_landing(

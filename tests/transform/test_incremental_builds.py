@@ -24,6 +24,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from agreement_texts import agreement_head
 from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.lib.settings import DBT_PROFILES_DIR, DBT_PROJECT_DIR, dbt_executable
@@ -33,13 +34,9 @@ pytestmark = pytest.mark.slow
 
 # monthly in Berlin time (a January of 44,640 minutes from 2025-12-31 23:00Z), a short-outage
 # threshold so that a run's length decides whether it counts
-MONTHLY = """\
-id: berlin-monthly
-customer: Berlin customer
-provider: Northwind
-currency: EUR
-period: monthly
-calendar: de-office-hours
+MONTHLY = (
+    agreement_head("berlin-monthly", customer="Berlin customer", calendar="de-office-hours")
+    + """\
 versions:
   - version: 1
     effective_from: 2025-12-01
@@ -51,15 +48,18 @@ versions:
       - {id: latency-x, kind: latency_p95, service: svc-x, target: 300,
          credits: [{above: 300, credit_pct: 5}]}
 """
+)
 
 # quarterly in New York time: Q1 closes at 2026-04-01 04:00Z, so its last hours are April in UTC
-QUARTERLY = """\
-id: ny-quarterly
-customer: New York customer
-provider: Northwind
-currency: USD
-period: quarterly
-calendar: us-business-hours
+QUARTERLY = (
+    agreement_head(
+        "ny-quarterly",
+        customer="New York customer",
+        currency="USD",
+        period="quarterly",
+        calendar="us-business-hours",
+    )
+    + """\
 versions:
   - version: 1
     effective_from: 2025-10-01
@@ -70,6 +70,7 @@ versions:
       - {id: latency-y, kind: latency_p95, service: svc-y, target: 250,
          credits: [{above: 250, credit_pct: 5}]}
 """
+)
 
 FIRST_MINUTE = dt.datetime(2025, 12, 1)
 LAST_MINUTE = dt.datetime(2026, 5, 1)  # exclusive

@@ -26,27 +26,17 @@ from decimal import Decimal
 import duckdb
 import pytest
 import yaml
+from agreement_texts import agreement_head, write_utc_calendar
 from pipeline_support import Scenario, copy_definitions, write_landing
 
 from orchestration.lib.agreements.schema import Agreement
 
 pytestmark = pytest.mark.slow
 
-UTC_CALENDAR = """\
-id: utc-24x7
-timezone: UTC
-hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00",
-        fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
-"""
-
 
 def _agreement(agreement_id: str, body: str, period: str = "monthly", currency: str = "EUR",
                calendar: str = "utc-24x7") -> str:  # fmt: skip
-    head = (
-        f"id: {agreement_id}\ncustomer: {agreement_id} customer\nprovider: Northwind\n"
-        f"currency: {currency}\nperiod: {period}\ncalendar: {calendar}\n"
-    )
-    return head + body
+    return agreement_head(agreement_id, currency=currency, period=period, calendar=calendar) + body
 
 
 AGREEMENTS = {
@@ -320,7 +310,7 @@ TICKETS = "\n".join(
 def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     scenario = Scenario(tmp_path_factory.mktemp("kpi"))
     copy_definitions(scenario.paths.definitions_dir, AGREEMENTS)
-    (scenario.paths.definitions_dir / "calendars" / "utc-24x7.yaml").write_text(UTC_CALENDAR)
+    write_utc_calendar(scenario.paths.definitions_dir)
     write_landing(
         scenario.paths.landing_dir,
         {
@@ -336,18 +326,21 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     return scenario
 
 
+def _one_row(case: Scenario, mart: str, columns: str, keys: dict[str, str]) -> dict:
+    """The one row of ``marts.<mart>`` with these key values, as {column: value}."""
+    where = " and ".join(f"{key} = ?" for key in keys)
+    row = case.query(f"select {columns} from marts.{mart} where {where}", list(keys.values()))
+    assert len(row) == 1, (mart, keys, row)
+    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+
+
 def compliance(case: Scenario, agreement: str, period: str, objective: str) -> dict:
     columns = (
         "version, target, actual, status, sample_size, coverage_pct, agreed_minutes, "
         "down_minutes, margin, is_warning"
     )
-    row = case.query(
-        f"select {columns} from marts.objective_periods "
-        "where agreement_id = ? and period_key = ? and objective_id = ?",
-        [agreement, period, objective],
-    )
-    assert len(row) == 1, (agreement, period, objective, row)
-    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+    keys = {"agreement_id": agreement, "period_key": period, "objective_id": objective}
+    return _one_row(case, "objective_periods", columns, keys)
 
 
 def credit(case: Scenario, agreement: str, period: str, objective: str) -> dict:
@@ -355,13 +348,8 @@ def credit(case: Scenario, agreement: str, period: str, objective: str) -> dict:
         "tier_rank, credit_pct, fee_amount, credit_amount_uncapped, credit_amount_capped, "
         "credit_amount, is_capped, is_below_minimum"
     )
-    row = case.query(
-        f"select {columns} from marts.objective_credits "
-        "where agreement_id = ? and period_key = ? and objective_id = ?",
-        [agreement, period, objective],
-    )
-    assert len(row) == 1, (agreement, period, objective, row)
-    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+    keys = {"agreement_id": agreement, "period_key": period, "objective_id": objective}
+    return _one_row(case, "objective_credits", columns, keys)
 
 
 def total(case: Scenario, agreement: str, period: str) -> dict:
@@ -369,12 +357,8 @@ def total(case: Scenario, agreement: str, period: str) -> dict:
         "version, currency, fee_amount, cap_amount, credit_amount_uncapped, "
         "credit_amount_capped, credit_amount, is_capped, is_below_minimum"
     )
-    row = case.query(
-        f"select {columns} from marts.agreement_credits where agreement_id = ? and period_key = ?",
-        [agreement, period],
-    )
-    assert len(row) == 1, (agreement, period, row)
-    return dict(zip([c.strip() for c in columns.split(",")], row[0], strict=True))
+    return _one_row(case, "agreement_credits", columns, {"agreement_id": agreement,
+                                                         "period_key": period})  # fmt: skip
 
 
 def test_cap_binds_in_objective_order_with_half_up_rounding(case: Scenario) -> None:

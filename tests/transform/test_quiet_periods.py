@@ -14,26 +14,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from agreement_texts import agreement_head, write_utc_calendar
 from pipeline_support import published
 
 pytestmark = pytest.mark.slow
 
-UTC_CALENDAR = """\
-id: utc-24x7
-timezone: UTC
-hours: {mon: "00:00-24:00", tue: "00:00-24:00", wed: "00:00-24:00", thu: "00:00-24:00",
-        fri: "00:00-24:00", sat: "00:00-24:00", sun: "00:00-24:00"}
-"""
-
 
 def agreement(expected_sources: str = "") -> str:
-    return f"""\
-id: quiet-co
-customer: Quiet Co
-provider: Northwind
-currency: EUR
-period: monthly
-calendar: utc-24x7
+    return (
+        agreement_head("quiet-co", customer="Quiet Co")
+        + f"""\
 {expected_sources}versions:
   - version: 1
     effective_from: 2026-02-01
@@ -47,6 +37,7 @@ calendar: utc-24x7
       - {{id: p2-resolution, kind: resolution, priority: P2, within: 8h, target: 90,
          credits: [{{below: 90, credit_pct: 5}}]}}
 """
+    )
 
 
 def february_probes() -> str:
@@ -62,9 +53,7 @@ def february_probes() -> str:
 
 def quiet_case(scenario, expected_sources: str = ""):
     case = scenario(landing={"probes/p.csv": february_probes()}, agreements={})
-    (case.paths.definitions_dir / "calendars" / "utc-24x7.yaml").write_text(
-        UTC_CALENDAR, encoding="utf-8"
-    )
+    write_utc_calendar(case.paths.definitions_dir)
     (case.paths.definitions_dir / "agreements" / "quiet-co.yaml").write_text(
         agreement(expected_sources), encoding="utf-8"
     )

@@ -21,14 +21,15 @@ from pydantic import AnyUrl, Field, field_validator, model_validator
 
 from orchestration.lib.agreements.schema import ID_MAX_LENGTH, Agreement, Slug, Strict
 
-CATEGORIES = (
+# why an entry is made (docs/agreements.md); a disputed entry changes no figure
+Category = Literal[
     "customer_caused",
     "force_majeure",
     "third_party",
     "emergency_maintenance",
     "disputed",
     "other",
-)
+]
 TICKET_KINDS = ("first_response", "resolution", "csat")
 WINDOW_KINDS = ("availability", "latency_p95")
 ALL_OBJECTIVES = "all"
@@ -72,14 +73,7 @@ class Adjustment(Strict):
     )
     tickets: Annotated[list[TicketId], Field(min_length=1)] | None = None
     window: Window | None = None
-    category: Literal[
-        "customer_caused",
-        "force_majeure",
-        "third_party",
-        "emergency_maintenance",
-        "disputed",
-        "other",
-    ]
+    category: Category
     reason: Text
     approved_by: Text
     approved_at: dt.date = Field(description="the day both parties approved the entry")

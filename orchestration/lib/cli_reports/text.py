@@ -4,6 +4,7 @@ reads the same in a terminal, a log and a test."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -178,102 +179,80 @@ def _terms_lines(terms: dict[str, Any], tiers: list[dict[str, Any]]) -> list[str
     return lines
 
 
+def _listed(
+    title: str,
+    rows: list[dict[str, Any]],
+    headers: list[str],
+    cells: Callable[[dict[str, Any]], list[str]],
+) -> list[str]:
+    """``<title>: <count>`` and, when there are rows, a table of them (``cells`` per row)."""
+    lines = [f"{title}: {len(rows)}"]
+    if rows:
+        lines.extend(table(headers, [cells(row) for row in rows]))
+    return lines
+
+
+TICKET_HEADERS = ["ticket", "start (UTC)", "stop (UTC)", "paused s", "clock s", "threshold s",
+                  "verdict"]  # fmt: skip
+LEFT_OUT_HEADERS = ["ticket", "start (UTC)", "why"]
+OUTAGE_HEADERS = ["started (UTC)", "ended (UTC)", "minutes", "in maintenance", "in agreed time",
+                  "counted"]  # fmt: skip
+WINDOW_HEADERS = ["starts (UTC)", "ends (UTC)", "announced (UTC)", "notice s", "required s",
+                  "exclusion"]  # fmt: skip
+# an outage's minutes: in all, in maintenance, in agreed time, counted (docs/explain.md)
+OUTAGE_MINUTES = ("outage_minutes", "maintenance_minutes", "agreed_down_minutes",
+                  "counted_down_minutes")  # fmt: skip
+
+
+def _ticket_cells(ticket: dict[str, Any]) -> list[str]:
+    seconds = ("paused_seconds", "elapsed_seconds", "allowed_seconds")
+    return [
+        ticket["ticket_id"],
+        _instant(ticket["created_at"]),
+        _instant(ticket["stopped_at"]),
+        *(_number(ticket[name]) for name in seconds),
+        "within" if ticket["verdict"] == "met" else "breached",
+    ]
+
+
+def _left_out_cells(ticket: dict[str, Any]) -> list[str]:
+    return [ticket["ticket_id"] or "-", _instant(ticket["created_at"]), ticket["left_out_reason"]]
+
+
+def _outage_cells(outage: dict[str, Any]) -> list[str]:
+    started, ended = _instant(outage["started_at"]), _instant(outage["ended_at"])
+    return [started, ended, *(str(outage[minutes]) for minutes in OUTAGE_MINUTES)]
+
+
+def _window_cells(window: dict[str, Any]) -> list[str]:
+    instants = (_instant(window[name]) for name in ("starts_at", "ends_at", "announced_at"))
+    exclusion = "applied" if window["is_excluded"] else "refused: notice too short"
+    notice, required = window["notice_seconds"], window["required_notice_seconds"]
+    return [*instants, str(notice), str(required), exclusion]
+
+
 def _ticket_lines(explanation: dict[str, Any]) -> list[str]:
     counted = explanation["tickets_counted"]
-    lines = [f"tickets counted: {len(counted)}"]
-    if counted:
-        headers = ["ticket", "start (UTC)", "stop (UTC)", "paused s", "clock s", "threshold s",
-                   "verdict"]  # fmt: skip
-        lines.extend(
-            table(
-                headers,
-                [
-                    [
-                        ticket["ticket_id"],
-                        _instant(ticket["created_at"]),
-                        _instant(ticket["stopped_at"]),
-                        _number(ticket["paused_seconds"]),
-                        _number(ticket["elapsed_seconds"]),
-                        _number(ticket["allowed_seconds"]),
-                        "within" if ticket["verdict"] == "met" else "breached",
-                    ]
-                    for ticket in counted
-                ],
-            )
-        )
     left_out = explanation["tickets_left_out"]
-    lines.append(f"tickets left out: {len(left_out)}")
-    if left_out:
-        lines.extend(
-            table(
-                ["ticket", "start (UTC)", "why"],
-                [
-                    [
-                        ticket["ticket_id"] or "-",
-                        _instant(ticket["created_at"]),
-                        ticket["left_out_reason"],
-                    ]
-                    for ticket in left_out
-                ],
-            )
-        )
-    return lines
+    return [
+        *_listed("tickets counted", counted, TICKET_HEADERS, _ticket_cells),
+        *_listed("tickets left out", left_out, LEFT_OUT_HEADERS, _left_out_cells),
+    ]
 
 
 def _availability_lines(explanation: dict[str, Any]) -> list[str]:
     minutes = explanation["minutes"]
     if minutes is None:
         return ["minutes: no measurement for the period"]
-    lines = [
+    return [
         f"minutes: period {minutes['period_minutes']} - maintenance excluded"
         f" {minutes['excluded_minutes']} = agreed {minutes['agreed_minutes']}; with probe data"
         f" {minutes['data_minutes']}, unknown {minutes['unknown_minutes']}",
         f"down minutes counted: {minutes['down_minutes']} (in runs shorter than"
         f" {minutes['min_downtime_minutes']} min, not counted: {minutes['short_down_minutes']})",
+        *_listed("outages", explanation["outages"], OUTAGE_HEADERS, _outage_cells),
+        *_listed("maintenance windows", explanation["maintenance"], WINDOW_HEADERS, _window_cells),
     ]
-    outages = explanation["outages"]
-    lines.append(f"outages: {len(outages)}")
-    if outages:
-        headers = ["started (UTC)", "ended (UTC)", "minutes", "in maintenance", "in agreed time",
-                   "counted"]  # fmt: skip
-        lines.extend(
-            table(
-                headers,
-                [
-                    [
-                        _instant(outage["started_at"]),
-                        _instant(outage["ended_at"]),
-                        str(outage["outage_minutes"]),
-                        str(outage["maintenance_minutes"]),
-                        str(outage["agreed_down_minutes"]),
-                        str(outage["counted_down_minutes"]),
-                    ]
-                    for outage in outages
-                ],
-            )
-        )
-    windows = explanation["maintenance"]
-    lines.append(f"maintenance windows: {len(windows)}")
-    if windows:
-        headers = ["starts (UTC)", "ends (UTC)", "announced (UTC)", "notice s", "required s",
-                   "exclusion"]  # fmt: skip
-        lines.extend(
-            table(
-                headers,
-                [
-                    [
-                        _instant(window["starts_at"]),
-                        _instant(window["ends_at"]),
-                        _instant(window["announced_at"]),
-                        str(window["notice_seconds"]),
-                        str(window["required_notice_seconds"]),
-                        "applied" if window["is_excluded"] else "refused: notice too short",
-                    ]
-                    for window in windows
-                ],
-            )
-        )
-    return lines
 
 
 def _credit_lines(explanation: dict[str, Any]) -> list[str]:

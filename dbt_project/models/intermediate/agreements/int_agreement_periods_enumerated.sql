@@ -23,14 +23,10 @@ calendars as (
 versions_ranged as (
 
     -- a version is in force from its start until the next version starts or it ends: the
-    -- latest version started by a date is the one in force, unless it has ended (the rule of
-    -- Agreement.version_for in the definitions code)
+    -- latest version started by a date is the one in force, unless it has ended
     select
         *,
-        least(
-            effective_to,
-            lead(effective_from) over (partition by agreement_id order by effective_from)
-        ) as in_force_until,
+        {{ version_in_force_until('agreement_versions') }} as in_force_until,
     from agreement_versions
 
 ),
@@ -113,23 +109,15 @@ final as (
 
     select
         versions_in_force.agreement_id,
-        case
-            when versions_in_force.period = 'quarterly'
-                then
-                    strftime(versions_in_force.period_start, '%Y')
-                    || '-Q'
-                    || quarter(versions_in_force.period_start)
-            else strftime(versions_in_force.period_start, '%Y-%m')
-        end as period_key,
+        {{ period_key('versions_in_force.period', 'versions_in_force.period_start') }}
+            as period_key,
         versions_in_force.period_start,
         versions_in_force.period_end,
         -- local midnight in the calendar's zone, as naive UTC
-        timezone(
-            'UTC', timezone(calendars.timezone, cast(versions_in_force.period_start as timestamp))
-        ) as period_start_at,
-        timezone(
-            'UTC', timezone(calendars.timezone, cast(versions_in_force.period_end as timestamp))
-        ) as period_end_at,
+        {{ local_midnight_at('calendars.timezone', 'versions_in_force.period_start') }}
+            as period_start_at,
+        {{ local_midnight_at('calendars.timezone', 'versions_in_force.period_end') }}
+            as period_end_at,
         versions_in_force.period,
         versions_in_force.period_months,
         versions_in_force.version,

@@ -77,9 +77,8 @@ agreements_evaluated as (
         agreements.period,
         agreements.period_months,
         calendars.timezone,
-        timezone(
-            'UTC', timezone(calendars.timezone, cast('{{ run_period_end() }}' as timestamp))
-        ) as evaluated_at,
+        {{ local_midnight_at('calendars.timezone', "'" ~ run_period_end() ~ "'") }}
+            as evaluated_at,
     from agreements
     inner join calendars
         on agreements.calendar_id = calendars.calendar_id
@@ -88,35 +87,19 @@ agreements_evaluated as (
 
 versions_ranged as (
 
-    -- a version is in force from its start until the next version starts or it ends (the
-    -- rule of Agreement.version_for), as UTC instants of local midnights: tickets are matched
-    -- by instant, with no per-ticket time zone conversion
+    -- a version is in force from its start until the next version starts or it ends, as UTC
+    -- instants of local midnights: tickets are matched by instant, with no per-ticket time
+    -- zone conversion
     select
         agreement_versions.agreement_id,
         agreement_versions.version,
         agreement_versions.effective_from,
-        timezone(
-            'UTC',
-            timezone(
-                agreements_evaluated.timezone,
-                cast(agreement_versions.effective_from as timestamp)
-            )
-        ) as in_force_from_at,
-        timezone(
-            'UTC',
-            timezone(
-                agreements_evaluated.timezone,
-                cast(
-                    least(
-                        agreement_versions.effective_to,
-                        lead(agreement_versions.effective_from) over (
-                            partition by agreement_versions.agreement_id
-                            order by agreement_versions.effective_from
-                        )
-                    ) as timestamp
-                )
-            )
-        ) as in_force_until_at,
+        {{ local_midnight_at(
+            'agreements_evaluated.timezone', 'agreement_versions.effective_from') }}
+            as in_force_from_at,
+        {{ local_midnight_at(
+            'agreements_evaluated.timezone', version_in_force_until('agreement_versions')) }}
+            as in_force_until_at,
     from agreement_versions
     inner join agreements_evaluated
         on agreement_versions.agreement_id = agreements_evaluated.agreement_id
@@ -130,12 +113,8 @@ local_months as (
     select
         agreement_id,
         month_start,
-        timezone('UTC', timezone(timezone, cast(month_start as timestamp))) as month_start_at,
-        case
-            when period = 'quarterly'
-                then strftime(month_start, '%Y') || '-Q' || quarter(month_start)
-            else strftime(month_start, '%Y-%m')
-        end as period_key,
+        {{ local_midnight_at('timezone', 'month_start') }} as month_start_at,
+        {{ period_key('period', 'month_start') }} as period_key,
     from (
         select
             agreements_evaluated.agreement_id,

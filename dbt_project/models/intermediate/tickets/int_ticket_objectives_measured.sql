@@ -41,13 +41,8 @@ clocks_kept as (
     select ticket_clocks.*
     from ticket_clocks
     anti join tickets_excluded
-        on
-            ticket_clocks.agreement_id = tickets_excluded.agreement_id
-            and ticket_clocks.ticket_id = tickets_excluded.ticket_id
-            and (
-                tickets_excluded.objective_id = 'all'
-                or ticket_clocks.objective_id = tickets_excluded.objective_id
-            )
+        on {{ adjustment_covers_ticket(
+            'tickets_excluded', 'ticket_clocks', 'ticket_clocks.objective_id') }}
 
 ),
 
@@ -119,13 +114,8 @@ csat_objectives_measured as (
             and period_objectives.period_start_at <= tickets.resolved_at
             and period_objectives.period_end_at > tickets.resolved_at
     anti join tickets_excluded
-        on
-            tickets.agreement_id = tickets_excluded.agreement_id
-            and tickets.ticket_id = tickets_excluded.ticket_id
-            and (
-                tickets_excluded.objective_id = 'all'
-                or period_objectives.objective_id = tickets_excluded.objective_id
-            )
+        on {{ adjustment_covers_ticket(
+            'tickets_excluded', 'tickets', 'period_objectives.objective_id') }}
     where
         period_objectives.kind = 'csat'
         and tickets.csat_score is not null

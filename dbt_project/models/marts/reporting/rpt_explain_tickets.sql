@@ -31,66 +31,57 @@ quarantined_tickets as (
 
 ),
 
-counted as (
+ticket_periods as (
 
+    -- a ticket is listed in the period it counts in (met or breached there) and in the period
+    -- it was raised in, once when that is the same period
     select
-        periods.agreement_id,
         periods.period_key,
-        ticket_clocks.objective_id,
-        ticket_clocks.ticket_id,
-        ticket_clocks.priority,
-        ticket_clocks.clock,
-        ticket_clocks.created_at,
-        ticket_clocks.stopped_at,
-        ticket_clocks.deadline_at,
-        ticket_clocks.evaluated_at,
-        ticket_clocks.allowed_seconds,
-        ticket_clocks.elapsed_seconds,
-        ticket_clocks.paused_seconds,
-        true as is_counted,
-        case when ticket_clocks.is_met then 'met' else 'breached' end as verdict,
-        cast(null as varchar) as left_out_reason,
+        ticket_clocks.*,
     from ticket_clocks
     inner join periods
         on
             ticket_clocks.agreement_id = periods.agreement_id
-            and ticket_clocks.counted_period_key = periods.period_key
+            and (
+                ticket_clocks.counted_period_key = periods.period_key
+                or (
+                    ticket_clocks.created_at >= periods.period_start_at
+                    and ticket_clocks.created_at < periods.period_end_at
+                )
+            )
 
 ),
 
-raised_elsewhere_counted as (
+clocked as (
 
+    -- a counted ticket has a verdict (its clock stopped in time, or the allowance ran out);
+    -- one listed elsewhere has the verdict it reached by the evaluation time, if any
     select
-        periods.agreement_id,
-        periods.period_key,
-        ticket_clocks.objective_id,
-        ticket_clocks.ticket_id,
-        ticket_clocks.priority,
-        ticket_clocks.clock,
-        ticket_clocks.created_at,
-        ticket_clocks.stopped_at,
-        ticket_clocks.deadline_at,
-        ticket_clocks.evaluated_at,
-        ticket_clocks.allowed_seconds,
-        ticket_clocks.elapsed_seconds,
-        ticket_clocks.paused_seconds,
-        false as is_counted,
+        agreement_id,
+        period_key,
+        objective_id,
+        ticket_id,
+        priority,
+        clock,
+        created_at,
+        stopped_at,
+        deadline_at,
+        evaluated_at,
+        allowed_seconds,
+        elapsed_seconds,
+        paused_seconds,
+        coalesce(counted_period_key = period_key, false) as is_counted,
         case
-            when ticket_clocks.is_met then 'met'
-            when ticket_clocks.is_breached then 'breached'
+            when is_met then 'met'
+            when is_breached then 'breached'
         end as verdict,
         case
-            when ticket_clocks.counted_period_key is null
+            when counted_period_key = period_key then null
+            when counted_period_key is null
                 then 'not counted yet: within its allowance at the evaluation time'
-            else 'counted in ' || ticket_clocks.counted_period_key
+            else 'counted in ' || counted_period_key
         end as left_out_reason,
-    from ticket_clocks
-    inner join periods
-        on
-            ticket_clocks.agreement_id = periods.agreement_id
-            and ticket_clocks.created_at >= periods.period_start_at
-            and ticket_clocks.created_at < periods.period_end_at
-    where ticket_clocks.counted_period_key is distinct from periods.period_key
+    from ticket_periods
 
 ),
 
@@ -129,9 +120,7 @@ quarantined as (
 
 final as (
 
-    select * from counted
-    union all
-    select * from raised_elsewhere_counted
+    select * from clocked
     union all
     select * from quarantined
 

@@ -15,27 +15,10 @@ ticket_clocks as (
 
 final as (
 
-    select
-        agreement_id,
-        version,
-        objective_id,
-        kind,
-        ticket_id,
-        priority,
-        clock,
-        calendar_id,
-        created_at,
-        stopped_at,
-        deadline_at,
-        evaluated_at,
-        counted_at,
-        allowed_seconds,
-        elapsed_seconds,
-        paused_seconds,
-        is_met,
-        is_breached,
-        counted_period_key,
-        overrun_seconds,
+    -- every column of int_ticket_clocks_computed (their order and meaning are stated there and
+    -- in this model's contract) but the clocks in microseconds, which only the objectives' and
+    -- the adjustments' models read
+    select * exclude (elapsed_micros, paused_micros)
     from ticket_clocks
 
 )

@@ -19,10 +19,12 @@ from orchestration.lib.agreements.schema import (
     PERIOD_MONTHS,
     REVIEW_MONTHS,
     WEEKDAYS,
+    Agreement,
     AvailabilityObjective,
     CsatObjective,
     LatencyObjective,
     TicketObjective,
+    days_of,
 )
 
 # holidays are materialised for a generous fixed span around the agreements' dates; a clock
@@ -35,12 +37,17 @@ TABLES: dict[str, str] = {
         agreement_id varchar primary key, customer varchar, provider varchar, currency varchar,
         period varchar, period_months integer, calendar_id varchar, review_cadence varchar,
         review_months integer, responsibilities_json varchar, escalation_json varchar,
-        definitions_sha256 varchar, expected_sources varchar[]""",
+        definitions_sha256 varchar, expected_sources varchar[],
+        description varchar, term_start date, term_end date, term_renewal varchar,
+        term_notice_days integer, signed_on date, signed_by_provider varchar,
+        signed_by_customer varchar, contacts_json varchar""",
     "agreement_versions": """
         agreement_id varchar, version integer, effective_from date, effective_to date,
         monthly_fee decimal(18, 2), credit_cap_pct decimal(9, 4),
         min_credit_amount decimal(18, 2), maintenance_notice_seconds bigint,
         chronic_breaches integer, chronic_within_periods integer,
+        chronic_count varchar, chronic_objective_ids varchar[], chronic_notice_days integer,
+        claims_within_days integer,
         primary key (agreement_id, version)""",
     "objectives": """
         agreement_id varchar, version integer, objective_id varchar, objective_order integer,
@@ -103,6 +110,22 @@ def _objective_row(
     )  # fmt: skip
 
 
+def _record(agreement: Agreement) -> tuple[Any, ...]:
+    """The agreement's own record (issue 13): description, term, signature, contacts."""
+    term, signed = agreement.term, agreement.signed
+    return (
+        agreement.description,
+        term.start if term else None,
+        term.end if term else None,
+        term.renewal if term else None,
+        days_of(term.notice) if term else None,
+        signed.on if signed else None,
+        signed.by_provider if signed else None,
+        signed.by_customer if signed else None,
+        json.dumps(agreement.contacts.model_dump(mode="json")),
+    )
+
+
 def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, in a deterministic order."""
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
@@ -115,6 +138,7 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                 json.dumps(agreement.responsibilities.model_dump(mode="json")),
                 json.dumps([e.model_dump(mode="json") for e in agreement.escalation]),
                 catalog.sha256, agreement.expected_sources,
+                *_record(agreement),
             )
         )  # fmt: skip
         for v in agreement.versions:
@@ -125,6 +149,10 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                     v.credit_cap_pct, v.min_credit_amount, v.maintenance_notice_seconds,
                     chronic.breaches if chronic else None,
                     chronic.within_periods if chronic else None,
+                    chronic.count if chronic else None,
+                    v.chronic_objectives if chronic else None,
+                    days_of(chronic.notice_within) if chronic else None,
+                    days_of(v.claims.within) if v.claims else None,
                 )
             )  # fmt: skip
             for order, o in enumerate(v.objectives, start=1):

@@ -19,6 +19,11 @@ final as (
         maintenance_notice_seconds,
         chronic_breaches,
         chronic_within_periods,
+        -- termination rights and credit claims (issue 13)
+        chronic_count,
+        chronic_objective_ids,
+        chronic_notice_days,
+        claims_within_days,
     from source
 
 )

@@ -278,7 +278,8 @@ def test_the_customer_pack_carries_no_internal_advice_and_the_internal_one_does(
         "Recommendations for the revision discussion",
         "Web availability: breached 3 times.",
         "At-risk notes (provider-internal)",
-        "Web availability: met in 2026-03 but inside its warning margin (99.92 % against ≥ 99.9 %).",
+        "Web availability: met in 2026-03 but inside its warning margin "
+        "(99.92 % against ≥ 99.9 %).",
         "Provider-internal: not for circulation to the customer.",
     )
     for text in (_html(html)[0], _pdf(pdf, customer.cover.running)):

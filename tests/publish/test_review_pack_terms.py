@@ -46,7 +46,8 @@ def test_the_cover_shows_the_agreement_record():
         Fact(
             "Term",
             (
-                "from 2026-01-01 to 2026-06-30, renews automatically; notice 90 days (by 2026-04-01)",
+                "from 2026-01-01 to 2026-06-30, renews automatically; "
+                "notice 90 days (by 2026-04-01)",
             ),
         ),
         Fact("Signed", ("on 2025-12-15 by Jonas Weber (Northwind) and Maria Lopez (ACME <Corp>)",)),

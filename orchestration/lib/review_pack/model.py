@@ -366,7 +366,7 @@ def review_pack_model(context: dict[str, Any], audience: str = CUSTOMER) -> Revi
 
 def _at_risk(context: dict[str, Any]) -> AtRisk:
     """One breach short of a termination right (rpt_review_chronic_breaches.is_at_risk), or
-    amber in the review's last period (the scorecard's rating)."""
+    met inside the warning margin in the review's last period (the score row's is_warning)."""
     last = context["period_keys"][-1] if context["period_keys"] else None
     notes = [
         f"{_subject(c)}: {c['breaches_in_window']} of {c['breaches_required']} breaches within "
@@ -379,7 +379,8 @@ def _at_risk(context: dict[str, Any]) -> AtRisk:
         f"{o['objective_name']}: met in {last} but inside its warning margin "
         f"({format_measure(o['cells'][last]['actual'], o['unit'])} against {_target(o)})."
         for o in context["objectives"]
-        if last in o["cells"] and o["cells"][last]["rating"] == "amber"
+        # is_warning, not the amber rating: amber may come to mean other things too
+        if last in o["cells"] and o["cells"][last]["is_warning"]
     ]
     return AtRisk(
         heading="At-risk notes (provider-internal)",

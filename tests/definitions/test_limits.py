@@ -139,8 +139,8 @@ def test_base_60_float_is_a_yaml_error_at_its_line(tmp_path):
     text = _edit("acme-hosting", "monthly_fee: 12000.00", "monthly_fee: 1:30.5")
     errors = _errors(tmp_path, "acme-hosting", text)
     path = tmp_path / "defs" / "agreements" / "acme-hosting.yaml"
-    # monthly_fee of version 1 is on line 18 of the example
-    assert errors == [f"{path}: line 18: invalid YAML: '1:30.5' is not a decimal number"]
+    # monthly_fee of version 1 is on line 29 of the example
+    assert errors == [f"{path}: line 29: invalid YAML: '1:30.5' is not a decimal number"]
 
 
 def test_calendar_id_over_the_limit(tmp_path):
@@ -155,6 +155,8 @@ def test_ids_at_the_limit_are_accepted(tmp_path):
     longest = "a" * 64
     text = _edit("acme-hosting", "id: acme-hosting", f"id: {longest}")
     text = text.replace("- id: availability\n", f"- id: {longest}\n", 1)
+    # version 1's chronic-breach rule names the objective by its id
+    text = text.replace("[availability, p1-first-response]", f"[{longest}, p1-first-response]", 1)
     text = text.replace("service: web-api\n", f"service: {'S' * 64}\n", 1)
     text = text.replace("monthly_fee: 12000.00", "monthly_fee: 999999999999.99", 1)
     catalog = load_catalog(_definitions(tmp_path, "long", text))

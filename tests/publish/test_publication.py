@@ -39,7 +39,7 @@ pytestmark = pytest.mark.slow
 PERIODS = ("2026-01", "2026-02", "2026-03", "2026-Q1")
 CREDIT_STEMS = ("credits", "credits_objectives", "credits_totals", "credits_by_currency")
 TABLE_FILES = (
-    "compliance.csv", "compliance.parquet",
+    "compliance.csv", "compliance.parquet", "chronic_breaches.csv", "chronic_breaches.parquet",
     *(f"{stem}.{ext}" for stem in CREDIT_STEMS for ext in ("csv", "parquet")),
 )  # fmt: skip
 LEDGERS = (*TABLE_FILES, "credits.xlsx")
@@ -52,7 +52,7 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 LEDGER_EXTRA_COLUMNS = (
     "row_type", "tier_rank", "credit_amount_uncapped", "cap_amount", "below_minimum",
-    "coverage_pct",
+    "coverage_pct", "claim_by",
 )  # fmt: skip
 BY_CURRENCY_COLUMNS = ("period", "currency", "agreements", "credit_amount")
 
@@ -100,16 +100,16 @@ def test_every_period_ending_in_the_window_is_published_with_its_review_packs(re
     packs = {f for f in files if "/review_packs/" in f}
     # initech reviews monthly; acme is monthly with a quarterly review, so its pack closes Q1 in
     # the March folder; globex is quarterly with a quarterly review
+    # each for the customer and, as <id>.internal.*, for the provider
     assert packs == {
-        *(
-            f"{m}/review_packs/initech-platform.{ext}"
-            for m in PERIODS[:3]
-            for ext in ("html", "pdf")
-        ),
-        "2026-03/review_packs/acme-hosting.html",
-        "2026-03/review_packs/acme-hosting.pdf",
-        "2026-Q1/review_packs/globex-support.html",
-        "2026-Q1/review_packs/globex-support.pdf",
+        f"{folder}/review_packs/{agreement}{variant}.{ext}"
+        for folder, agreement in (
+            *((m, "initech-platform") for m in PERIODS[:3]),
+            ("2026-03", "acme-hosting"),
+            ("2026-Q1", "globex-support"),
+        )
+        for variant in ("", ".internal")
+        for ext in ("html", "pdf")
     }
     assert not [p for p in reports.iterdir() if p.name.startswith(".")], "staging left behind"
 
@@ -330,6 +330,52 @@ def test_same_inputs_give_byte_identical_ledgers(case: Scenario, tmp_path: Path)
             # ... and equal to what the pipeline run itself published
             original = case.paths.reports_dir / period / "latest" / name
             assert first.read_bytes() == original.read_bytes(), f"{period}/{name} vs pipeline"
+
+
+# ------------------------------------------------------------------- termination rights, claims
+
+
+def test_chronic_breaches_file_lists_only_the_rules_objectives(reports: Path):
+    rows = _csv_rows(reports / "2026-03" / "latest" / "chronic_breaches.csv")
+    assert list(rows[0]) == [
+        "agreement_id", "period", "rule", "objectives", "breaches_in_window", "required",
+        "window_periods", "has_termination_right", "exercise_by",
+    ]  # fmt: skip
+    # acme's rule names availability and p1-first-response (never csat); initech has no rule,
+    # so no row. P1 breached in March only (1 of 3 within 6): no right, no deadline
+    assert [(r["agreement_id"], r["objectives"]) for r in rows] == [
+        ("acme-hosting", "availability"),
+        ("acme-hosting", "p1-first-response"),
+    ]
+    p1 = rows[1]
+    assert (p1["rule"], p1["breaches_in_window"], p1["required"], p1["window_periods"]) == (
+        "same_objective", "1", "3", "6",
+    )  # fmt: skip
+    assert (p1["has_termination_right"], p1["exercise_by"]) == ("false", "")
+    # globex: any_objective over its two P1 objectives, one row for both
+    quarter = _csv_rows(reports / "2026-Q1" / "latest" / "chronic_breaches.csv")
+    assert [(r["agreement_id"], r["rule"], r["objectives"]) for r in quarter] == [
+        ("globex-support", "any_objective", "p1-first-response,p1-resolution")
+    ]
+    manifest = json.loads((reports / "2026-03" / "latest" / "manifest.json").read_text())
+    listed = {f["path"] for f in manifest["files"]}
+    assert {"chronic_breaches.csv", "chronic_breaches.parquet"} <= listed
+
+
+def test_ledger_claim_by_is_the_period_end_plus_the_claims_term(reports: Path):
+    # acme claims within 30d: 2026-03-31 + 30 = 2026-04-30; globex 45d after 2026-Q1's last day
+    # 2026-03-31 = 2026-05-15; initech has no claims term: empty
+    march = _csv_rows(reports / "2026-03" / "latest" / "credits.csv")
+    assert {(r["agreement_id"], r["claim_by"]) for r in march} == {
+        ("acme-hosting", "2026-04-30"),
+        ("initech-platform", ""),
+    }
+    quarter = _csv_rows(reports / "2026-Q1" / "latest" / "credits.csv")
+    assert {r["claim_by"] for r in quarter} == {"2026-05-15"}
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 # -------------------------------------------------------------------------------- compliance

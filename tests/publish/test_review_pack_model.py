@@ -240,6 +240,8 @@ def context() -> dict[str, object]:
             {
                 "objective_name": "Web availability",
                 "objective_id": "availability",
+                "rule": "same_objective",
+                "objectives": "availability",
                 "period_key": "2026-03",
                 "breaches_in_window": 3,
                 "breaches_required": 3,
@@ -248,14 +250,18 @@ def context() -> dict[str, object]:
                 "breach_period_keys": "2025-11,2025-12,2026-02",
             },
             {
+                # issue 13: a rule always has its requirement; no rule, no row
                 "objective_name": None,
                 "objective_id": "p1-first-response",
+                "rule": "same_objective",
+                "objectives": "p1-first-response",
                 "period_key": "2026-03",
                 "breaches_in_window": 1,
-                "breaches_required": None,
-                "window_periods": None,
+                "breaches_required": 3,
+                "window_periods": 6,
                 "has_termination_right": False,
                 "breach_period_keys": "2026-02",
+                "is_at_risk": False,
             },
         ],
         "coverage_notes": [
@@ -605,7 +611,7 @@ def test_credits_show_tiers_totals_and_chronic_breaches():
             "yes: the customer may terminate",
             "not set in the agreement",
         ],
-        ["p1-first-response", "1", "–", "–", "no", "–"],
+        ["p1-first-response", "1", "3", "6", "no", "–"],
     ]
 
 
@@ -629,7 +635,8 @@ def test_data_quality_shows_coverage_and_quarantine():
 
 
 def test_recommendations_and_carried_action_items():
-    pack = review_pack_model(context())
+    # recommendations are provider-internal advice: the internal variant carries them
+    pack = review_pack_model(context(), "internal")
     assert [(r.kind, r.text, r.rating) for r in pack.recommendations.items] == [
         ("capacity", "Web availability: breached 3 times.", "red")
     ]

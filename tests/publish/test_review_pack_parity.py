@@ -26,6 +26,7 @@ from orchestration.lib import warehouse
 from orchestration.lib.publish.plan import periods_in_window, reviews_closing
 from orchestration.lib.review_pack import review_pack
 from orchestration.lib.review_pack.model import (
+    AtRisk,
     Driver,
     Drivers,
     Quality,
@@ -49,9 +50,12 @@ SECTIONS = (
     "drivers",
     "credits",
     "quality",
+    "at_risk",
     "recommendations",
     "actions",
 )
+# the provider-internal sections: None in the customer's pack (model.py, AUDIENCES)
+INTERNAL_SECTIONS = ("at_risk", "recommendations")
 # fields that hold no text a reader sees (layout keys, colours, the chart's picture), or text
 # checked on its own (the document's title, the running title on every page)
 NOT_TEXT = {
@@ -122,24 +126,26 @@ def _pdf(path: Path, running: str) -> str:
 
 def _starts(pack: ReviewPack) -> list[tuple[str, str]]:
     """Where each section starts, in page order (the cover at the top): its heading. The summary
-    follows the cover's title band; the cover goes on from its "circulated" line."""
+    follows the cover's title band; the cover goes on from its "circulated" line. A section the
+    pack's audience does not get (None) has no start."""
     return [
         ("summary", pack.summary.heading),
         ("cover", pack.cover.circulated_lead),
-        *zip(SECTIONS[2:], _headings(pack), strict=True),
+        *((name, heading) for name, heading in _headings(pack) if heading is not None),
     ]
 
 
-def _headings(pack: ReviewPack) -> list[str]:
+def _headings(pack: ReviewPack) -> list[tuple[str, str | None]]:
     return [
-        pack.scorecard.heading,
-        pack.contacts.responsibilities_heading,
-        pack.trends.heading,
-        pack.drivers.heading,
-        pack.credits.heading,
-        pack.quality.heading,
-        pack.recommendations.heading,
-        pack.actions.heading,
+        ("scorecard", pack.scorecard.heading),
+        ("contacts", pack.contacts.responsibilities_heading),
+        ("trends", pack.trends.heading),
+        ("drivers", pack.drivers.heading),
+        ("credits", pack.credits.heading),
+        ("quality", pack.quality.heading),
+        ("at_risk", pack.at_risk.heading if pack.at_risk else None),
+        ("recommendations", pack.recommendations.heading if pack.recommendations else None),
+        ("actions", pack.actions.heading),
     ]
 
 
@@ -164,6 +170,7 @@ SHOWN_WHEN = {
     (Side, "empty"): lambda s: not s.items,
     (Drivers, "empty"): lambda d: not d.items,
     (Recommendations, "empty"): lambda r: not r.items,
+    (AtRisk, "empty"): lambda a: not a.items,
     (Driver, "note"): lambda d: d.table is None,
     (Scorecard, "not_in_force"): lambda s: any(None in row.cells for row in s.rows),
     (Trends, "legend"): lambda t: bool(t.charts),
@@ -212,6 +219,9 @@ def assert_same_pack(pack: ReviewPack, html_path: Path, pdf_path: Path) -> None:
     html_sections, pdf_sections = _sections(html, pack), _sections(pdf, pack)
     for name in SECTIONS:
         section = getattr(pack, name)
+        if section is None:
+            assert name in INTERNAL_SECTIONS and pack.audience == "customer"
+            continue
         for phrase in _phrases(section):
             assert phrase in html_sections[name], f"{name}: {phrase!r} missing from the HTML"
             # the kicker is shown in capitals: CSS text-transform in the HTML, upper() in the PDF
@@ -239,14 +249,42 @@ def assert_same_pack(pack: ReviewPack, html_path: Path, pdf_path: Path) -> None:
 
 
 def _render(context: dict[str, object], folder: Path, name: str) -> tuple[Path, Path]:
+    """The customer's pack; the internal variant beside it as <name>.internal.{html,pdf}."""
     job = review_pack.PackJob(
         context=context,
         html_path=folder / f"{name}.html",
         pdf_path=folder / f"{name}.pdf",
         document_date=dt.date(2026, 4, 1),
+        internal_html_path=folder / f"{name}.internal.html",
+        internal_pdf_path=folder / f"{name}.internal.pdf",
     )
     review_pack.render_packs([job], workers=1)
     return job.html_path, job.pdf_path
+
+
+def _internal(path: Path) -> Path:
+    return path.with_name(path.name.replace(".", ".internal.", 1))
+
+
+def test_the_customer_pack_carries_no_internal_advice_and_the_internal_one_does(tmp_path: Path):
+    context = hand_written_context()
+    html, pdf = _render(context, tmp_path, "pack")
+    customer, internal = review_pack_model(context), review_pack_model(context, "internal")
+    assert_same_pack(internal, _internal(html), _internal(pdf))
+    # the hand-written context has one recommendation ("breached 3 times"), no at-risk row
+    # (p1: 1 of 3 breaches, two short), and availability amber in 2026-03, the last period
+    advice = (
+        "Recommendations for the revision discussion",
+        "Web availability: breached 3 times.",
+        "At-risk notes (provider-internal)",
+        "Web availability: met in 2026-03 but inside its warning margin "
+        "(99.92 % against ≥ 99.9 %).",
+        "Provider-internal: not for circulation to the customer.",
+    )
+    for text in (_html(html)[0], _pdf(pdf, customer.cover.running)):
+        assert not [phrase for phrase in advice if phrase in text]
+    for text in (_html(_internal(html))[0], _pdf(_internal(pdf), internal.cover.running)):
+        assert [phrase for phrase in advice if phrase in text] == list(advice)
 
 
 def test_a_hand_written_pack_reads_the_same_in_html_and_pdf(tmp_path: Path):
@@ -286,6 +324,8 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, ReviewPac
         name = f"{review.folder}-{review.agreement_id}"
         html, pdf = _render(context, folder, name)
         rendered.append((name, review_pack_model(context), html, pdf))
+        internal = review_pack_model(context, "internal")
+        rendered.append((f"{name}.internal", internal, _internal(html), _internal(pdf)))
     return rendered
 
 
@@ -293,14 +333,21 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, ReviewPac
 def test_every_pack_of_a_run_reads_the_same_in_html_and_pdf(packs):  # type: ignore[no-untyped-def]
     # initech x 3 months, acme's Q1 review, globex's Q1 review
     assert sorted(name for name, *_ in packs) == [
-        "2026-01-initech-platform",
-        "2026-02-initech-platform",
-        "2026-03-acme-hosting",
-        "2026-03-initech-platform",
-        "2026-Q1-globex-support",
+        f"{name}{variant}"
+        for name in (
+            "2026-01-initech-platform",
+            "2026-02-initech-platform",
+            "2026-03-acme-hosting",
+            "2026-03-initech-platform",
+            "2026-Q1-globex-support",
+        )
+        for variant in ("", ".internal")
     ]
-    for _, pack, html, pdf in packs:
+    for name, pack, html, pdf in packs:
         assert_same_pack(pack, html, pdf)
+        # the customer's pack leaves the provider's advice out; the internal variant adds it
+        internal = name.endswith(".internal")
+        assert (pack.recommendations is not None, pack.at_risk is not None) == (internal,) * 2
 
 
 @pytest.mark.slow

@@ -149,7 +149,8 @@ PUBLISHED = {
     for name in ("compliance.csv", "compliance.parquet", "credits.csv", "credits.parquet",
                  "credits.xlsx", "credits_objectives.csv", "credits_objectives.parquet",
                  "credits_totals.csv", "credits_totals.parquet", "credits_by_currency.csv",
-                 "credits_by_currency.parquet", "manifest.json")
+                 "credits_by_currency.parquet", "chronic_breaches.csv",
+                 "chronic_breaches.parquet", "manifest.json")
 }  # fmt: skip
 
 

@@ -25,7 +25,7 @@ def _marts(*names: str) -> list[dg.AssetKey]:
 # asset graph shows the real lineage. Every publication also reads rpt_publication_periods
 # (which periods a run publishes); the manifest lists the agreements of each period from it.
 PERIODS_DEPS = _marts("rpt_publication_periods")
-COMPLIANCE_DEPS = [*PERIODS_DEPS, *_marts("rpt_compliance")]
+COMPLIANCE_DEPS = [*PERIODS_DEPS, *_marts("rpt_compliance", "rpt_chronic_breaches")]
 CREDITS_DEPS = [*PERIODS_DEPS, *_marts("credits_ledger", "credits_by_currency")]
 PACKS_DEPS = [
     *PERIODS_DEPS,
@@ -68,7 +68,9 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             kinds={"csv", "parquet"},
             description="The compliance table analysts read: one row per agreement × objective "
             "× period with actual, target, status (met/breached/insufficient data), margin, "
-            "sample size and coverage. reports/<period>/latest/compliance.{csv,parquet}.",
+            "sample size and coverage. reports/<period>/latest/compliance.{csv,parquet}; with "
+            "it the termination rights of each agreement with a chronic-breach rule, "
+            "chronic_breaches.{csv,parquet}.",
         ),
         dg.AssetSpec(
             CREDITS_KEY,
@@ -94,7 +96,9 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             description="One review pack per agreement and review period (the agreement's "
             "review cadence), circulated before the service review meeting: scorecard, trends, "
             "breach drivers, credits, chronic breaches, data quality, recommendations and "
-            "action items. reports/<period>/latest/review_packs/<agreement_id>.{html,pdf}.",
+            "action items. reports/<period>/latest/review_packs/<agreement_id>.{html,pdf} for "
+            "the customer and <agreement_id>.internal.{html,pdf} for the provider (adds the "
+            "recommendations and at-risk notes).",
         ),
         dg.AssetSpec(
             MANIFEST_KEY,
@@ -162,7 +166,8 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
         asset_key=PACKS_KEY,
         metadata={
             **common,
-            "packs": len(summary.review_packs) // 2,
+            # four files a pack: the customer's and the internal variant, HTML and PDF
+            "packs": len(summary.review_packs) // 4,
             "files": "\n".join(summary.review_packs),
         },
     )

@@ -300,9 +300,50 @@ Objective = Annotated[
 ]
 
 
+def _whole_days(value: object) -> object:
+    # a deadline is a date: a duration of 36h would leave its last day to guesswork
+    if parse_duration(value) % 86_400:  # type: ignore[arg-type]
+        raise ValueError(f"{value!r} is not a whole number of days: write e.g. 30d")
+    return value
+
+
+Days = Annotated[
+    str,
+    BeforeValidator(_whole_days),
+    BeforeValidator(_duration),
+    Field(description="a whole number of days: 30d, 90d", examples=["30d"]),
+]
+
+
+def days_of(duration: str | None) -> int | None:
+    """``"30d"`` -> 30 (a validated :data:`Days`); None stays None."""
+    return parse_duration(duration) // 86_400 if duration else None
+
+
+# issue 13: termination rights, claims and the agreement's own record -------------------------
+
+
 class ChronicBreach(Strict):
+    """A termination right: ``breaches`` breaches within ``within_periods`` periods.
+
+    ``count``: ``same_objective`` needs that many breaches of one objective; ``any_objective``
+    counts the periods in which any of ``objectives`` was breached. Without ``objectives`` the
+    rule counts the objectives that carry credit tiers, CSAT excluded (Version.chronic_objectives).
+    """
+
     breaches: Count
     within_periods: Count
+    objectives: list[Slug] | None = Field(
+        default=None,
+        min_length=1,
+        description="objective ids the rule counts; default: those with credit tiers, never CSAT",
+    )
+    count: Literal["same_objective", "any_objective"] = "same_objective"
+    notice_within: Days | None = Field(
+        default=None,
+        description="the right must be exercised within this many days after the end of the "
+        "period that triggered it",
+    )
 
     @model_validator(mode="after")
     def _possible(self) -> ChronicBreach:
@@ -375,6 +416,8 @@ class Maintenance(Strict):
     allowed_windows: Annotated[list[AllowedWindow], Field(min_length=1)] | None = Field(
         default=None, description="local times in which maintenance may be excluded"
     )
+class Claims(Strict):
+    within: Days = Field(description="a credit must be claimed within this after the period ends")
 
 
 class Version(Strict):
@@ -396,6 +439,7 @@ class Version(Strict):
     )
     maintenance: Maintenance | None = None
     chronic_breach: ChronicBreach | None = None
+    claims: Claims | None = None
     objectives: Annotated[list[Objective], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -414,6 +458,37 @@ class Version(Strict):
                 raise ValueError(f"objective id {objective.id!r} is used twice")
             seen.add(objective.id)
         return value
+
+    @model_validator(mode="after")
+    def _chronic_objectives_known(self) -> Version:
+        rule = self.chronic_breach
+        if rule is None:
+            return self
+        ids = [o.id for o in self.objectives]
+        unknown = [name for name in rule.objectives or [] if name not in ids]
+        if unknown:
+            raise ValueError(
+                f"chronic_breach.objectives: unknown objective {', '.join(unknown)}; "
+                f"this version has {', '.join(ids)}"
+            )
+        if not self.chronic_objectives:
+            raise ValueError(
+                "chronic_breach.objectives: no objective of this version carries credit tiers "
+                "(CSAT never counts by default): name the objectives the rule counts"
+            )
+        return self
+
+    @property
+    def chronic_objectives(self) -> list[str]:
+        """The objective ids the chronic-breach rule counts, sorted: the named ones, else those
+        with credit tiers other than CSAT (a customer satisfaction score alone never gives a
+        termination right unless the agreement names it)."""
+        rule = self.chronic_breach
+        if rule is None:
+            return []
+        if rule.objectives is not None:
+            return sorted(set(rule.objectives))
+        return sorted(o.id for o in self.objectives if o.credits and o.kind != "csat")
 
     @property
     def maintenance_notice_seconds(self) -> int:
@@ -437,6 +512,66 @@ class Review(Strict):
     cadence: Literal["monthly", "quarterly", "semiannual", "annual"] = "quarterly"
 
 
+class Term(Strict):
+    """How long the agreement runs and how it ends or renews."""
+
+    start: dt.date
+    end: dt.date | None = Field(default=None, description="last day of the term; omit if open")
+    renewal: Literal["auto", "none"] = "none"
+    notice: Days | None = Field(
+        default=None, description="notice to end (or not renew) the term, before `end`"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Term:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("end: must be after start")
+        return self
+
+
+class Signed(Strict):
+    """How the agreement was agreed: the signing date and the signatories."""
+
+    on: dt.date
+    by_provider: str = Field(
+        min_length=1, description="name (and role) of the provider's signatory"
+    )
+    by_customer: str = Field(
+        min_length=1, description="name (and role) of the customer's signatory"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data: object) -> object:
+        # YAML 1.1 reads a bare ``on:`` key as the boolean true: take it as the field it names
+        if isinstance(data, dict) and True in data and "on" not in data:
+            return {("on" if key is True else key): value for key, value in data.items()}
+        return data
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class Contact(Strict):
+    """One named contact: ``{name: Dana Weiss, role: service owner, email: dana@acme.example}``."""
+
+    name: str = Field(min_length=1)
+    role: str | None = None
+    email: str | None = Field(default=None, description="an address such as desk@acme.example")
+
+    @field_validator("email")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
+class AgreementContacts(Strict):
+    provider: list[Contact] = Field(default_factory=list)
+    customer: list[Contact] = Field(default_factory=list)
+
+
 def _period_start(value: dt.date, months: int) -> bool:
     return value.day == 1 and (value.month - 1) % months == 0
 
@@ -453,6 +588,12 @@ class Agreement(Strict):
     responsibilities: Responsibilities = Field(default_factory=Responsibilities)
     escalation: list[Escalation] = Field(default_factory=list)
     review: Review = Field(default_factory=Review)
+    description: str | None = Field(
+        default=None, min_length=1, description="the service description and scope"
+    )
+    term: Term | None = None
+    signed: Signed | None = None
+    contacts: AgreementContacts = Field(default_factory=AgreementContacts)
     versions: Annotated[list[Version], Field(min_length=1)]
     expected_sources: list[str] = Field(
         default_factory=list,

@@ -19,10 +19,12 @@ from orchestration.lib.agreements.schema import (
     PERIOD_MONTHS,
     REVIEW_MONTHS,
     WEEKDAYS,
+    Agreement,
     AvailabilityObjective,
     CsatObjective,
     LatencyObjective,
     TicketObjective,
+    days_of,
 )
 
 # holidays are materialised for a generous fixed span around the agreements' dates; a clock
@@ -35,13 +37,18 @@ TABLES: dict[str, str] = {
         agreement_id varchar primary key, customer varchar, provider varchar, currency varchar,
         period varchar, period_months integer, calendar_id varchar, review_cadence varchar,
         review_months integer, responsibilities_json varchar, escalation_json varchar,
-        definitions_sha256 varchar, expected_sources varchar[]""",
+        definitions_sha256 varchar, expected_sources varchar[],
+        description varchar, term_start date, term_end date, term_renewal varchar,
+        term_notice_days integer, signed_on date, signed_by_provider varchar,
+        signed_by_customer varchar, contacts_json varchar""",
     "agreement_versions": """
         agreement_id varchar, version integer, effective_from date, effective_to date,
         monthly_fee decimal(18, 2), credit_cap_pct decimal(9, 4),
         min_credit_amount decimal(18, 2), maintenance_notice_seconds bigint,
         chronic_breaches integer, chronic_within_periods integer,
         maintenance_max_minutes integer,
+        chronic_count varchar, chronic_objective_ids varchar[], chronic_notice_days integer,
+        claims_within_days integer,
         primary key (agreement_id, version)""",
     "objectives": """
         agreement_id varchar, version integer, objective_id varchar, objective_order integer,
@@ -110,6 +117,22 @@ def _objective_row(
     )  # fmt: skip
 
 
+def _record(agreement: Agreement) -> tuple[Any, ...]:
+    """The agreement's own record (issue 13): description, term, signature, contacts."""
+    term, signed = agreement.term, agreement.signed
+    return (
+        agreement.description,
+        term.start if term else None,
+        term.end if term else None,
+        term.renewal if term else None,
+        days_of(term.notice) if term else None,
+        signed.on if signed else None,
+        signed.by_provider if signed else None,
+        signed.by_customer if signed else None,
+        json.dumps(agreement.contacts.model_dump(mode="json")),
+    )
+
+
 def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows, in a deterministic order."""
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in TABLES}
@@ -122,6 +145,7 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                 json.dumps(agreement.responsibilities.model_dump(mode="json")),
                 json.dumps([e.model_dump(mode="json") for e in agreement.escalation]),
                 catalog.sha256, agreement.expected_sources,
+                *_record(agreement),
             )
         )  # fmt: skip
         for v in agreement.versions:
@@ -133,6 +157,10 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                     chronic.breaches if chronic else None,
                     chronic.within_periods if chronic else None,
                     v.maintenance.max_minutes_per_period if v.maintenance else None,
+                    chronic.count if chronic else None,
+                    v.chronic_objectives if chronic else None,
+                    days_of(chronic.notice_within) if chronic else None,
+                    days_of(v.claims.within) if v.claims else None,
                 )
             )  # fmt: skip
             for index, window in enumerate(

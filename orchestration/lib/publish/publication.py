@@ -12,6 +12,8 @@ import duckdb
 
 from orchestration.lib.publish import versions
 from orchestration.lib.publish.atomic import recover, staged_publication
+from orchestration.lib.publish.chronic_breaches import STEM as CHRONIC_STEM
+from orchestration.lib.publish.chronic_breaches import chronic_breaches_table
 from orchestration.lib.publish.manifest import (
     MANIFEST_NAME,
     run_inputs,
@@ -93,14 +95,18 @@ def publish_window(
         for key, members in sorted(by_key.items()):
             compliance = compliance_table(connection, key, run_id)
             ledger = shape = ledger_table(connection, key, run_id)
+            chronic = chronic_breaches_table(connection, key)
             period_dir = reports_dir / key
             latest = versions.read_latest(period_dir)
             if latest is not None:
                 published = period_dir / versions.version_name(latest)
-                if versions.same_figures(
-                    connection, ledger, published / "credits.parquet"
-                ) and versions.same_figures(
-                    connection, compliance, published / "compliance.parquet"
+                if all(
+                    versions.same_figures(connection, table, published / f"{stem}.parquet")
+                    for stem, table in (
+                        ("credits", ledger),
+                        ("compliance", compliance),
+                        (CHRONIC_STEM, chronic),
+                    )
                 ):
                     summary.unchanged.append(key)
                     log(f"{key}: unchanged since v{latest}, no new version")
@@ -111,6 +117,9 @@ def publish_window(
             relative = f"{key}/{folder.name}"
             write_csv(compliance, folder / "compliance.csv")
             write_parquet(compliance, folder / "compliance.parquet")
+            # termination rights (issue 13): published with the compliance table they derive from
+            write_csv(chronic, folder / f"{CHRONIC_STEM}.csv")
+            write_parquet(chronic, folder / f"{CHRONIC_STEM}.parquet")
             # credits.* mixes both row types (finance's scripts read it); the other three can
             # be summed as they are (docs/publications.md, "Credits ledger")
             credit_tables = {
@@ -151,7 +160,11 @@ def publish_window(
             )
             summary.periods.append(key)
             summary.versions.append(relative)
-            summary.compliance += [f"{relative}/compliance.csv", f"{relative}/compliance.parquet"]
+            summary.compliance += [
+                f"{relative}/{stem}.{ext}"
+                for stem in ("compliance", CHRONIC_STEM)
+                for ext in ("csv", "parquet")
+            ]
             summary.credits += [
                 f"{relative}/{stem}.{ext}" for stem in credit_tables for ext in ("csv", "parquet")
             ]
@@ -176,11 +189,15 @@ def publish_window(
                     html_path=packs / f"{review.agreement_id}.html",
                     pdf_path=packs / f"{review.agreement_id}.pdf",
                     document_date=review.review_end,
+                    # the provider's variant: adds recommendations and at-risk notes
+                    internal_html_path=packs / f"{review.agreement_id}.internal.html",
+                    internal_pdf_path=packs / f"{review.agreement_id}.internal.pdf",
                 )
             )
             summary.review_packs += [
                 f"{review.folder}/{folders[review.folder].name}/review_packs/"
-                f"{review.agreement_id}.{ext}"
+                f"{review.agreement_id}.{variant}{ext}"
+                for variant in ("", "internal.")
                 for ext in ("html", "pdf")
             ]
         review_pack.render_packs(

@@ -90,6 +90,10 @@ class Cover:
     circulated: str
     fact_pairs: tuple[tuple[Fact, Fact], ...]  # two facts a row
     wide_facts: tuple[Fact, ...]  # one fact a row
+    # the agreement's term ends within its notice period (relative to the review's last day)
+    term_warning: str = ""
+    # the provider-internal variant says so under the title band; "" for the customer's
+    audience_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,16 @@ class Recommendations:
 
 
 @dataclass(frozen=True)
+class AtRisk:
+    """Provider-internal: objectives one breach short of a termination right, or met inside
+    their warning margin in the review's last period."""
+
+    heading: str
+    items: tuple[str, ...]
+    empty: str
+
+
+@dataclass(frozen=True)
 class Actions:
     heading: str
     note: str  # what overdue means
@@ -274,8 +288,10 @@ class ReviewPack:
     drivers: Drivers
     credits: Credits
     quality: Quality
-    recommendations: Recommendations
+    recommendations: Recommendations | None  # provider-internal: None in the customer's pack
     actions: Actions
+    audience: str = "customer"  # or "internal" (AUDIENCES)
+    at_risk: AtRisk | None = None  # provider-internal: None in the customer's pack
 
     def as_json(self) -> str:
         """The model for Typst's ``sys.inputs``: strings stay text there, never markup."""
@@ -301,18 +317,29 @@ SEVERITY = ("red", "amber", "grey", "green")
 OPEN_STATUSES = ("open", "in_progress")
 NO_BREACHES = "No objective was breached in this review window."
 NO_CHRONIC_CLAUSE = "The agreement has no chronic-breach clause."
-# until the agreement states by when a termination right must be exercised (issue 13:
-# chronic_breach.notice_within gives the context's exercise_by)
+# when the agreement's chronic_breach rule has no notice_within, exercise_by is null
 DEADLINE_NOT_SET = "not set in the agreement"
+# the customer's pack carries no provider-internal advice; the internal one adds the
+# recommendations and the at-risk notes (docs/publications.md, "Review packs")
+CUSTOMER, INTERNAL = "customer", "internal"
+AUDIENCES = (CUSTOMER, INTERNAL)
+INTERNAL_NOTE = (
+    "Provider-internal: not for circulation to the customer. Adds the recommendations and the "
+    "at-risk notes to the customer's pack."
+)
 
 
-def review_pack_model(context: dict[str, Any]) -> ReviewPack:
-    """The view model of one pack from its context (``review_data.review_contexts``)."""
+def review_pack_model(context: dict[str, Any], audience: str = CUSTOMER) -> ReviewPack:
+    """The view model of one pack from its context (``review_data.review_contexts``), for the
+    customer or (``audience="internal"``) for the provider."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
     agreement = context["agreement"]
+    internal = audience == INTERNAL
     return ReviewPack(
         author=agreement["provider"],
         ratings=RATINGS,
-        cover=_cover(context),
+        cover=_cover(context, internal=internal),
         summary=_summary(context),
         scorecard=_scorecard(context),
         contacts=_contacts(context),
@@ -328,9 +355,45 @@ def review_pack_model(context: dict[str, Any]) -> ReviewPack:
             ),
             empty="No objective was met by a wide margin for 6+ periods or breached "
             "repeatedly: no change proposed.",
-        ),
+        )
+        if internal
+        else None,
         actions=_actions(context),
+        audience=audience,
+        at_risk=_at_risk(context) if internal else None,
     )
+
+
+def _at_risk(context: dict[str, Any]) -> AtRisk:
+    """One breach short of a termination right (rpt_review_chronic_breaches.is_at_risk), or
+    met inside the warning margin in the review's last period (the score row's is_warning)."""
+    last = context["period_keys"][-1] if context["period_keys"] else None
+    notes = [
+        f"{_subject(c)}: {c['breaches_in_window']} of {c['breaches_required']} breaches within "
+        f"{c['window_periods']} periods as of {c['period_key']}: one more breach gives the "
+        "customer a termination right."
+        for c in context["chronic"]
+        if c.get("is_at_risk")
+    ]
+    notes += [
+        f"{o['objective_name']}: met in {last} but inside its warning margin "
+        f"({format_measure(o['cells'][last]['actual'], o['unit'])} against {_target(o)})."
+        for o in context["objectives"]
+        # is_warning, not the amber rating: amber may come to mean other things too
+        if last in o["cells"] and o["cells"][last]["is_warning"]
+    ]
+    return AtRisk(
+        heading="At-risk notes (provider-internal)",
+        items=tuple(notes),
+        empty="No objective is one breach short of a termination right or inside its warning "
+        "margin.",
+    )
+
+
+def _subject(chronic: dict[str, Any]) -> str:
+    """What a chronic-breach row counts: one objective, or any of the named ones."""
+    names = chronic["objective_name"] or chronic["objectives"]
+    return f"any of {names}" if chronic["rule"] == "any_objective" else names
 
 
 def _text(value: object) -> str:
@@ -341,7 +404,62 @@ def _cells(*texts: str) -> tuple[Cell, ...]:
     return tuple(Cell(text) for text in texts)
 
 
-def _cover(context: dict[str, Any]) -> Cover:
+def _record(agreement: dict[str, Any]) -> tuple[Fact, ...]:
+    """The agreement's own record (issue 13): scope, term, signature, named contacts."""
+    facts = []
+    if agreement.get("description"):
+        facts.append(Fact("Service and scope", (agreement["description"],)))
+    if agreement.get("term_start"):
+        term = f"from {agreement['term_start']}" + (
+            f" to {agreement['term_end']}" if agreement["term_end"] else ", open-ended"
+        )
+        term += ", renews automatically" if agreement["term_renewal"] == "auto" else ", no renewal"
+        if agreement["term_notice_days"] is not None:
+            term += f"; notice {agreement['term_notice_days']} days"
+            if agreement["term_notice_by"]:
+                term += f" (by {agreement['term_notice_by']})"
+        facts.append(Fact("Term", (term,)))
+    if agreement.get("signed_on"):
+        facts.append(
+            Fact(
+                "Signed",
+                (
+                    f"on {agreement['signed_on']} by {agreement['signed_by_provider']} "
+                    f"({agreement['provider']}) and {agreement['signed_by_customer']} "
+                    f"({agreement['customer']})",
+                ),
+            )
+        )
+    contacts = json.loads(agreement.get("contacts_json") or "{}")
+    # a contact (schema.Contact): name, then role and email when given
+    lines = tuple(
+        f"{agreement[side]}: "
+        + ", ".join(part for part in (c["name"], c.get("role"), c.get("email")) if part)
+        for side in ("provider", "customer")
+        for c in contacts.get(side, [])
+    )
+    if lines:
+        facts.append(Fact("Contacts", lines))
+    return tuple(facts)
+
+
+def _term_warning(agreement: dict[str, Any], last_day: dt.date) -> str:
+    """Set when the review's last day falls within the term's notice period."""
+    notice_by, end = agreement.get("term_notice_by"), agreement.get("term_end")
+    if notice_by is None or end is None or not notice_by <= last_day <= end:
+        return ""
+    then = (
+        "it renews automatically unless notice is given"
+        if agreement["term_renewal"] == "auto"
+        else "it does not renew: agree a new term or the exit"
+    )
+    return (
+        f"The term ends on {end}, within its notice period of {agreement['term_notice_days']} "
+        f"days (notice by {notice_by}): {then}."
+    )
+
+
+def _cover(context: dict[str, Any], *, internal: bool = False) -> Cover:
     agreement = context["agreement"]
     customer, provider = agreement["customer"], agreement["provider"]
     generated_at = context["generated_at"]
@@ -377,9 +495,12 @@ def _cover(context: dict[str, Any]) -> Cover:
             ),
         ),
         wide_facts=(
+            *_record(agreement),
             Fact("Agreement version", versions),
             Fact("Definitions", (f"sha256 {agreement['definitions_sha256']}",), is_code=True),
         ),
+        term_warning=_term_warning(agreement, context["review_last_day"]),
+        audience_note=INTERNAL_NOTE if internal else "",
     )
 
 
@@ -461,7 +582,7 @@ def _summary(context: dict[str, Any]) -> Summary:
 
     rights = tuple(
         SummaryLine(
-            f"{c['objective_name'] or c['objective_id']}: "
+            f"{_subject(c)}: "
             f"{c['breaches_in_window']} breaches within {c['window_periods']} periods "
             f"({(c['breach_period_keys'] or '').replace(',', ', ')}), as of {c['period_key']}"
             f" · deadline: {c.get('exercise_by') or DEADLINE_NOT_SET}",
@@ -899,7 +1020,7 @@ def _credits(context: dict[str, Any]) -> Credits:
             tuple(
                 (
                     *_cells(
-                        c["objective_name"] or c["objective_id"],
+                        _subject(c),
                         str(c["breaches_in_window"]),
                         _text(c["breaches_required"]),
                         _text(c["window_periods"]),

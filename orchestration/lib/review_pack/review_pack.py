@@ -19,7 +19,7 @@ from typing import Any
 
 import typst
 
-from orchestration.lib.review_pack.model import ReviewPack, review_pack_model
+from orchestration.lib.review_pack.model import CUSTOMER, INTERNAL, ReviewPack, review_pack_model
 from orchestration.lib.review_pack.templating import environment
 from orchestration.lib.settings import TEMPLATES_DIR
 
@@ -76,14 +76,22 @@ class PackJob:
     html_path: Path
     pdf_path: Path
     document_date: dt.date
+    # the provider-internal variant (<agreement_id>.internal.{html,pdf}); None: not rendered
+    internal_html_path: Path | None = None
+    internal_pdf_path: Path | None = None
 
 
 def render_pack(job: PackJob) -> None:
-    """The view model, then HTML and PDF of one pack (in this process or in a worker)."""
-    pack = review_pack_model(job.context)
-    job.html_path.write_text(render_html(pack), encoding="utf-8")
-    # looked up on the module so that a test can make the renderer fail half-way
-    render_pdf(pack, job.pdf_path, document_date=job.document_date)
+    """The view models, then HTML and PDF of one pack (in this process or in a worker): the
+    customer's and, when the job names its files, the provider-internal variant."""
+    variants = [(CUSTOMER, job.html_path, job.pdf_path)]
+    if job.internal_html_path is not None and job.internal_pdf_path is not None:
+        variants.append((INTERNAL, job.internal_html_path, job.internal_pdf_path))
+    for audience, html_path, pdf_path in variants:
+        pack = review_pack_model(job.context, audience)
+        html_path.write_text(render_html(pack), encoding="utf-8")
+        # looked up on the module so that a test can make the renderer fail half-way
+        render_pdf(pack, pdf_path, document_date=job.document_date)
 
 
 def render_packs(

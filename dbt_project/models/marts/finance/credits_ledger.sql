@@ -4,7 +4,8 @@
 -- the minimum. run_id is the publication's, added when the file is written (after
 -- definitions_version); line_number orders a period's rows and is not published. coverage_pct
 -- comes last (after the contract's first 16 columns and the extras finance already reads): the
--- share of agreed minutes with probe data behind an availability objective's actual
+-- share of agreed minutes with probe data behind an availability objective's actual. claim_by
+-- is the LAST column: the last day to claim the period's credit (its last day + claims.within)
 with
 
 agreements as (
@@ -28,6 +29,18 @@ agreement_credits as (
 objective_periods as (
 
     select * from {{ ref('objective_periods') }}
+
+),
+
+periods as (
+
+    select * from {{ ref('int_agreement_periods_enumerated') }}
+
+),
+
+agreement_versions as (
+
+    select * from {{ ref('stg_definitions__agreement_versions') }}
 
 ),
 
@@ -115,14 +128,40 @@ ledger_rows as (
 
 ),
 
+claim_deadlines as (
+
+    -- the version in force for the period states the claims term (issue 13)
+    select
+        agreement_credits.agreement_id,
+        agreement_credits.period_key,
+        {{ deadline_after('periods.period_end', 'agreement_versions.claims_within_days') }}
+            as claim_by,
+    from agreement_credits
+    inner join periods
+        on
+            agreement_credits.agreement_id = periods.agreement_id
+            and agreement_credits.period_key = periods.period_key
+    inner join agreement_versions
+        on
+            agreement_credits.agreement_id = agreement_versions.agreement_id
+            and agreement_credits.version = agreement_versions.version
+
+),
+
 final as (
 
     select
-        * exclude (row_order),
+        ledger_rows.* exclude (row_order),  -- noqa: RF02
+        claim_deadlines.claim_by,
         row_number() over (
-            partition by period order by agreement_id, row_order, objective_id
+            partition by ledger_rows.period
+            order by ledger_rows.agreement_id, ledger_rows.row_order, ledger_rows.objective_id
         ) as line_number,
     from ledger_rows
+    left join claim_deadlines
+        on
+            ledger_rows.agreement_id = claim_deadlines.agreement_id
+            and ledger_rows.period = claim_deadlines.period_key
 
 )
 

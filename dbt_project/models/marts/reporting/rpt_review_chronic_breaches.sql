@@ -1,5 +1,6 @@
--- the chronic breaches as of each review's last period, with the objective's display name;
--- objective_order orders them and is not shown
+-- the chronic-breach rule's rows as of each review's last period, with the names of the
+-- objectives each row counts (comma-separated in objective order); objective_order (the first
+-- counted objective's) orders them and is not shown. is_at_risk: one breach short of the right
 with
 
 reviews as (
@@ -20,23 +21,49 @@ objective_periods as (
 
 ),
 
+subject_names as (
+
+    select
+        chronic_breaches.agreement_id,
+        chronic_breaches.period_key,
+        chronic_breaches.objectives,
+        string_agg(
+            objective_periods.objective_name, ', ' order by objective_periods.objective_order
+        ) as objective_name,
+        min(objective_periods.objective_order) as objective_order,
+    from chronic_breaches
+    inner join objective_periods
+        on
+            chronic_breaches.agreement_id = objective_periods.agreement_id
+            and chronic_breaches.period_key = objective_periods.period_key
+            and list_contains(
+                string_split(chronic_breaches.objectives, ','), objective_periods.objective_id
+            )
+    group by 1, 2, 3
+
+),
+
 final as (
 
     select
         reviews.review_period_key,
         chronic_breaches.*,
-        objective_periods.objective_name,
-        objective_periods.objective_order,
+        subject_names.objective_name,
+        subject_names.objective_order,
+        (
+            not chronic_breaches.has_termination_right
+            and chronic_breaches.breaches_required - chronic_breaches.breaches_in_window = 1
+        ) as is_at_risk,
     from reviews
     inner join chronic_breaches
         on
             reviews.agreement_id = chronic_breaches.agreement_id
             and reviews.last_period_key = chronic_breaches.period_key
-    left join objective_periods
+    left join subject_names
         on
-            chronic_breaches.agreement_id = objective_periods.agreement_id
-            and chronic_breaches.period_key = objective_periods.period_key
-            and chronic_breaches.objective_id = objective_periods.objective_id
+            chronic_breaches.agreement_id = subject_names.agreement_id
+            and chronic_breaches.period_key = subject_names.period_key
+            and chronic_breaches.objectives = subject_names.objectives
 
 )
 

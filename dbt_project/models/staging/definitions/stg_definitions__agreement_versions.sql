@@ -20,6 +20,11 @@ final as (
         chronic_breaches,
         chronic_within_periods,
         maintenance_max_minutes,
+        -- termination rights and credit claims (issue 13)
+        chronic_count,
+        chronic_objective_ids,
+        chronic_notice_days,
+        claims_within_days,
     from source
 
 )

@@ -22,6 +22,16 @@ final as (
         escalation_json,
         definitions_sha256,
         expected_sources,
+        -- the agreement's own record (issue 13)
+        description,
+        term_start,
+        term_end,
+        term_renewal,
+        term_notice_days,
+        signed_on,
+        signed_by_provider,
+        signed_by_customer,
+        contacts_json,
     from source
 
 )

@@ -22,6 +22,8 @@ TABLE_DESCRIPTIONS = {
     "adjustments": "Agreed exclusions and disputed figures (adjustments/*.yaml), one row per "
     "entry: agreement, objective or all, scope, category, reason, approval.",
     "adjustment_tickets": "The tickets of each tickets-scoped adjustment.",
+    "service_fees": "The monthly fee of each service of a version that gives `fees`.",
+    "objective_penalties": "Fixed penalties per objective: amount, per breach or period, cap.",
 }
 
 

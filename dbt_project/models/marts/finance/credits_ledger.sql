@@ -4,7 +4,11 @@
 -- the minimum. run_id is the publication's, added when the file is written (after
 -- definitions_version); line_number orders a period's rows and is not published. coverage_pct
 -- comes last (after the contract's first 16 columns and the extras finance already reads): the
--- share of agreed minutes with probe data behind an availability objective's actual
+-- share of agreed minutes with probe data behind an availability objective's actual.
+-- penalty rows (row_type penalty, after the objective row of their objective, every period for
+-- every objective with a penalty clause) carry the penalty owed in credit_amount and the
+-- breaches it charges in penalty_breaches (appended last); the agreement_total row books
+-- credits and penalties together (agreement_credits.amount_owed)
 with
 
 agreements as (
@@ -61,7 +65,8 @@ objective_rows as (
             when objective_credits.kind = 'availability'
                 then cast(objective_periods.coverage_pct as decimal(9, 4))
         end as coverage_pct,
-        objective_credits.objective_order as row_order,
+        cast(null as integer) as penalty_breaches,
+        objective_credits.objective_order * 2 as row_order,
     from objective_credits
     inner join agreements
         on objective_credits.agreement_id = agreements.agreement_id
@@ -70,6 +75,47 @@ objective_rows as (
             objective_credits.agreement_id = objective_periods.agreement_id
             and objective_credits.period_key = objective_periods.period_key
             and objective_credits.objective_id = objective_periods.objective_id
+
+),
+
+penalty_rows as (
+
+    -- fee_amount is the period's fee (a penalty is a fixed sum, not a share of it); capped and
+    -- credit_amount_uncapped say what the shared cap did to it
+    select
+        objective_credits.agreement_id,
+        agreements.customer,
+        objective_credits.period_key as period,  -- noqa: RF04
+        objective_credits.objective_id,
+        objective_credits.kind,
+        cast(objective_credits.target as decimal(18, 4)) as target,  -- noqa: RF04
+        cast(objective_credits.actual as decimal(18, 4)) as actual,
+        objective_credits.unit,
+        objective_credits.status,
+        cast(null as decimal(9, 4)) as credit_pct,
+        cast(agreement_credits.fee_amount as decimal(18, 2)) as fee_amount,
+        cast(objective_credits.penalty_amount as decimal(18, 2)) as credit_amount,
+        objective_credits.currency,
+        objective_credits.is_penalty_capped as capped,
+        {{ definitions_version('objective_credits.version', 'agreements.definitions_sha256') }}
+            as definitions_version,
+        'penalty' as row_type,
+        cast(null as integer) as tier_rank,
+        cast(objective_credits.penalty_amount_uncapped as decimal(18, 2))
+            as credit_amount_uncapped,
+        cast(null as decimal(18, 2)) as cap_amount,
+        false as below_minimum,
+        cast(null as decimal(9, 4)) as coverage_pct,
+        objective_credits.penalty_breaches,
+        objective_credits.objective_order * 2 + 1 as row_order,
+    from objective_credits
+    inner join agreements
+        on objective_credits.agreement_id = agreements.agreement_id
+    inner join agreement_credits
+        on
+            objective_credits.agreement_id = agreement_credits.agreement_id
+            and objective_credits.period_key = agreement_credits.period_key
+    where objective_credits.penalty_per is not null
 
 ),
 
@@ -87,18 +133,21 @@ total_rows as (
         cast(null as varchar) as status,
         cast(null as decimal(9, 4)) as credit_pct,
         cast(agreement_credits.fee_amount as decimal(18, 2)) as fee_amount,
-        cast(agreement_credits.credit_amount as decimal(18, 2)) as credit_amount,
+        cast(agreement_credits.amount_owed as decimal(18, 2)) as credit_amount,
         agreement_credits.currency,
         agreement_credits.is_capped as capped,
         {{ definitions_version('agreement_credits.version', 'agreements.definitions_sha256') }}
             as definitions_version,
         'agreement_total' as row_type,
         cast(null as integer) as tier_rank,
-        cast(agreement_credits.credit_amount_uncapped as decimal(18, 2))
-            as credit_amount_uncapped,
+        cast(
+            agreement_credits.credit_amount_uncapped + agreement_credits.penalty_amount_uncapped
+            as decimal(18, 2)
+        ) as credit_amount_uncapped,
         cast(agreement_credits.cap_amount as decimal(18, 2)) as cap_amount,
         agreement_credits.is_below_minimum as below_minimum,
         cast(null as decimal(9, 4)) as coverage_pct,
+        cast(null as integer) as penalty_breaches,
         -- after every objective of the agreement
         2147483647 as row_order,
     from agreement_credits
@@ -110,6 +159,8 @@ total_rows as (
 ledger_rows as (
 
     select * from objective_rows
+    union all
+    select * from penalty_rows
     union all
     select * from total_rows
 

@@ -52,7 +52,7 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 LEDGER_EXTRA_COLUMNS = (
     "row_type", "tier_rank", "credit_amount_uncapped", "cap_amount", "below_minimum",
-    "coverage_pct",
+    "coverage_pct", "penalty_breaches",
 )  # fmt: skip
 BY_CURRENCY_COLUMNS = ("period", "currency", "agreements", "credit_amount")
 
@@ -168,12 +168,15 @@ def test_ledger_reconciles_to_the_marts_to_the_cent(case: Scenario, reports: Pat
             assert Decimal(row["credit_amount"]) == amount
             assert row["definitions_version"] == f"v{version}@{sha}"
         for agreement_id, amount in case.query(
-            "select agreement_id, credit_amount from marts.agreement_credits where period_key = ?",
+            "select agreement_id, amount_owed from marts.agreement_credits where period_key = ?",
             [period],
         ):
+            # the total books credits and penalties: the objective and penalty rows add up to it
             assert Decimal(totals[agreement_id]["credit_amount"]) == amount
             booked = sum(
-                Decimal(r["credit_amount"]) for (a, _), r in objectives.items() if a == agreement_id
+                Decimal(r["credit_amount"])
+                for r in rows
+                if r["agreement_id"] == agreement_id and r["row_type"] in ("objective", "penalty")
             )
             assert booked == amount, f"{period} {agreement_id}: objective rows != total"
 

@@ -812,7 +812,7 @@ def _credit_rows(credit: dict[str, Any]) -> tuple[tuple[Cell, ...], ...]:
     if credit["penalty_amount_uncapped"]:
         unit = format_money(credit["penalty_unit_amount"])
         basis = (
-            f"penalty: {credit['penalty_breaches']} late x {unit}"
+            f"penalty: {credit['penalty_breaches']} late tickets x {unit}"
             if credit["penalty_per"] == "breach"
             else f"penalty: {unit} per breached period"
         )

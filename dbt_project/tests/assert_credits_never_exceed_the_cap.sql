@@ -1,5 +1,6 @@
--- a row returned = an agreement-period whose objective credits add up to more than its cap,
--- or whose ledger total differs from the sum of its objective credits
+-- a row returned = an agreement-period whose objective credits and penalties inside the cap add
+-- up to more than its cap (or, when capped, to anything but the cap), or whose ledger total
+-- differs from the sum of its objective credits
 -- the Dagster check of the model it verifies (several refs: dagster-dbt needs it named)
 {{ config(meta={'dagster': {'ref': {'name': 'agreement_credits'}}}) }}
 
@@ -24,6 +25,9 @@ sums as (
         period_key,
         sum(credit_amount) as credit_amount,
         sum(credit_amount_capped) as credit_amount_capped,
+        sum(credit_amount_capped) + coalesce(sum(penalty_amount) filter (
+            where not is_penalty_outside_cap
+        ), 0) as under_cap_amount,
     from objective_credits
     group by 1, 2
 
@@ -36,6 +40,7 @@ final as (
         agreement_credits.period_key,
         agreement_credits.cap_amount,
         sums.credit_amount_capped,
+        sums.under_cap_amount,
         sums.credit_amount,
         agreement_credits.credit_amount as ledger_amount,
     from agreement_credits
@@ -44,11 +49,11 @@ final as (
             agreement_credits.agreement_id = sums.agreement_id
             and agreement_credits.period_key = sums.period_key
     where
-        sums.credit_amount_capped > agreement_credits.cap_amount
+        sums.under_cap_amount > agreement_credits.cap_amount
         or sums.credit_amount != agreement_credits.credit_amount
         or (
             agreement_credits.is_capped
-            and sums.credit_amount_capped != agreement_credits.cap_amount
+            and sums.under_cap_amount != agreement_credits.cap_amount
         )
 
 )

@@ -6,7 +6,10 @@ answered in 10 minutes and one in 45 minutes against a 30-minute target -> 1 of 
 globex-support (quarterly, USD 8,500.00 a month, fee 3 x 8,500.00 = 25,500.00 for Q1): one P1
 ticket answered after 20 minutes (target 15m) and resolved after 5 hours (target 4h):
 first response 0 % < 90 % -> 5 % -> 1,275.00; resolution 0 % < 75 % -> 10 % -> 2,550.00;
-total 3,825.00, below the 25 % cap (6,375.00) and above the 250.00 minimum.
+credits 3,825.00, above the 250.00 minimum. Penalties (the shipped example): the late P1
+response is 1 late ticket x 150.00 = 150.00 under the cap (3,825.00 + 150.00 = 3,975.00, below
+the 25 % cap 6,375.00), the breached P1 resolution 1,000.00 per period outside it: owed 3,825.00
++ 150.00 + 1,000.00 = 4,975.00.
 """
 
 from __future__ import annotations

@@ -52,7 +52,7 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 LEDGER_EXTRA_COLUMNS = (
     "row_type", "tier_rank", "credit_amount_uncapped", "cap_amount", "below_minimum",
-    "coverage_pct", "claim_by",
+    "coverage_pct", "claim_by", "penalty_breaches",
 )  # fmt: skip
 BY_CURRENCY_COLUMNS = ("period", "currency", "agreements", "credit_amount")
 
@@ -138,11 +138,25 @@ def test_ledger_credits_are_the_hand_computed_amounts(reports: Path):
     assert acme[("objective", "p1-first-response")]["status"] == "breached"
     assert acme[("agreement_total", "")]["credit_amount"] == "600.00"
     globex = {(r["row_type"], r["objective_id"]): r for r in _ledger(reports, "2026-Q1")}
-    # fee 3 x 8,500.00 = 25,500.00; 5 % = 1,275.00; 10 % = 2,550.00; total 3,825.00
+    # fee 3 x 8,500.00 = 25,500.00; 5 % = 1,275.00; 10 % = 2,550.00; credits 3,825.00
     assert globex[("objective", "p1-first-response")]["credit_amount"] == "1275.00"
     assert globex[("objective", "p1-resolution")]["credit_amount"] == "2550.00"
+    # penalties: 1 late P1 response x 150.00 (under the cap: 3,975.00 <= 6,375.00) and
+    # 1,000.00 for the breached quarter of P1 resolution (outside the cap)
+    response_penalty = globex[("penalty", "p1-first-response")]
+    assert (response_penalty["credit_amount"], response_penalty["penalty_breaches"]) == (
+        "150.00",
+        "1",
+    )
+    assert response_penalty["capped"] == "false"
+    resolution_penalty = globex[("penalty", "p1-resolution")]
+    assert (resolution_penalty["credit_amount"], resolution_penalty["penalty_breaches"]) == (
+        "1000.00",
+        "1",
+    )
     assert globex[("agreement_total", "")]["fee_amount"] == "25500.00"
-    assert globex[("agreement_total", "")]["credit_amount"] == "3825.00"
+    # 3,825.00 + 150.00 + 1,000.00 = 4,975.00
+    assert globex[("agreement_total", "")]["credit_amount"] == "4975.00"
     assert globex[("agreement_total", "")]["currency"] == "USD"
 
 
@@ -165,12 +179,15 @@ def test_ledger_reconciles_to_the_marts_to_the_cent(case: Scenario, reports: Pat
             assert Decimal(row["credit_amount"]) == amount
             assert row["definitions_version"] == f"v{version}@{sha}"
         for agreement_id, amount in case.query(
-            "select agreement_id, credit_amount from marts.agreement_credits where period_key = ?",
+            "select agreement_id, amount_owed from marts.agreement_credits where period_key = ?",
             [period],
         ):
+            # the total books credits and penalties: the objective and penalty rows add up to it
             assert Decimal(totals[agreement_id]["credit_amount"]) == amount
             booked = sum(
-                Decimal(r["credit_amount"]) for (a, _), r in objectives.items() if a == agreement_id
+                Decimal(r["credit_amount"])
+                for r in rows
+                if r["agreement_id"] == agreement_id and r["row_type"] in ("objective", "penalty")
             )
             assert booked == amount, f"{period} {agreement_id}: objective rows != total"
 
@@ -184,7 +201,7 @@ def test_ledger_parquet_keeps_money_as_decimal(reports: Path):
         assert table.schema.field(column).type == pa.decimal128(18, 2)
     frame = pl.read_parquet(reports / "2026-Q1" / "latest" / "credits.parquet")
     total = frame.filter(pl.col("row_type") == "agreement_total")["credit_amount"].to_list()
-    assert total == [Decimal("3825.00")]
+    assert total == [Decimal("4975.00")]  # 3,825.00 credits + 1,150.00 penalties
 
 
 def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
@@ -200,13 +217,14 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
         sheet.cell(r, row_type).value: sheet.cell(r, credit) for r in range(2, sheet.max_row + 1)
     }
     total = cells["agreement_total"]
-    assert total.data_type == "n" and total.value == pytest.approx(3825.00)
+    assert total.data_type == "n" and total.value == pytest.approx(4975.00)
     assert total.number_format == "#,##0.00"
     for name in workbook.sheetnames:
         cells_of = [c for row in workbook[name].iter_rows() for c in row]
         assert not [c for c in cells_of if c.data_type == "f"], f"formulas in {name}"
-    # each split sheet sums as it is: objectives 1,275.00 + 2,550.00, totals 3,825.00 (USD)
-    for name, expected in (("objectives", 3825.00), ("totals", 3825.00)):
+    # each split sheet sums as it is: objectives (credits only) 1,275.00 + 2,550.00, totals
+    # 3,825.00 + 150.00 + 1,000.00 of penalties = 4,975.00 (USD)
+    for name, expected in (("objectives", 3825.00), ("totals", 4975.00)):
         split = workbook[name]
         names = [cell.value for cell in split[1]]
         assert tuple(names) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS)
@@ -214,7 +232,7 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
         amounts = [split.cell(r, column).value for r in range(2, split.max_row + 1)]
         assert sum(amounts) == pytest.approx(expected), name
     by_currency = [[c.value for c in row] for row in workbook["by_currency"].iter_rows()]
-    assert by_currency == [list(BY_CURRENCY_COLUMNS), ["2026-Q1", "USD", 1, 3825.0]]
+    assert by_currency == [list(BY_CURRENCY_COLUMNS), ["2026-Q1", "USD", 1, 4975.0]]
     assert workbook["by_currency"]["D2"].number_format == "#,##0.00"
     # a fixed document time (the period's end), never the time of writing
     assert workbook.properties.created == dt.datetime(2026, 4, 1)
@@ -236,7 +254,8 @@ def test_split_ledger_files_hold_one_row_type_each_with_the_ledger_columns(repor
 
 
 def test_credits_totals_sum_to_the_booked_amounts(reports: Path):
-    # pipeline_data.py: acme's March 600.00 EUR; globex's Q1 1,275.00 + 2,550.00 = 3,825.00 USD.
+    # pipeline_data.py: acme's March 600.00 EUR; globex's Q1 1,275.00 + 2,550.00 = 3,825.00 USD
+    # of credits and 150.00 + 1,000.00 of penalties: 4,975.00.
     # initech (GBP) has neither tickets nor probes in March: insufficient data, no credit
     march = {r["agreement_id"]: r for r in _ledger(reports, "2026-03", "credits_totals.csv")}
     assert {a: (r["credit_amount"], r["currency"]) for a, r in march.items()} == {
@@ -245,20 +264,23 @@ def test_credits_totals_sum_to_the_booked_amounts(reports: Path):
     }
     quarter = _ledger(reports, "2026-Q1", "credits_totals.csv")
     assert [(r["agreement_id"], r["credit_amount"]) for r in quarter] == [
-        ("globex-support", "3825.00")
+        ("globex-support", "4975.00")
     ]
     # the sum a spreadsheet makes of the file is the amount to book, not twice it
-    assert sum(Decimal(r["credit_amount"]) for r in quarter) == Decimal("3825.00")
+    assert sum(Decimal(r["credit_amount"]) for r in quarter) == Decimal("4975.00")
+    # the objective rows hold the credits; the penalties are the ledger's penalty rows
     objectives = _ledger(reports, "2026-Q1", "credits_objectives.csv")
     assert sum(Decimal(r["credit_amount"]) for r in objectives) == Decimal("3825.00")
+    penalties = [r for r in _ledger(reports, "2026-Q1") if r["row_type"] == "penalty"]
+    assert sum(Decimal(r["credit_amount"]) for r in penalties) == Decimal("1150.00")
 
 
 def test_credits_by_currency_are_the_hand_computed_totals(reports: Path):
     expected = {
         # acme 600.00 EUR (one P1 breach of 5 % of 12,000.00); initech 0.00 GBP (no data)
         "2026-03": [["2026-03", "EUR", "1", "600.00"], ["2026-03", "GBP", "1", "0.00"]],
-        # globex only: 1,275.00 + 2,550.00 = 3,825.00 USD
-        "2026-Q1": [["2026-Q1", "USD", "1", "3825.00"]],
+        # globex only: 1,275.00 + 2,550.00 = 3,825.00 USD + penalties 150.00 + 1,000.00
+        "2026-Q1": [["2026-Q1", "USD", "1", "4975.00"]],
     }
     for period, rows in expected.items():
         published = _ledger(reports, period, "credits_by_currency.csv")

@@ -199,6 +199,11 @@ def context() -> dict[str, object]:
                     "tier_threshold": Decimal("99.9"),
                     "credit_pct": Decimal("10.00"),
                     "credit_amount_uncapped": Decimal("1250.05"),
+                    "penalty_per": None,
+                    "penalty_unit_amount": None,
+                    "penalty_breaches": None,
+                    "is_penalty_outside_cap": None,
+                    "penalty_amount_uncapped": None,
                 },
                 {
                     "period_key": "2026-02",
@@ -211,6 +216,11 @@ def context() -> dict[str, object]:
                     "tier_threshold": None,
                     "credit_pct": Decimal("0"),
                     "credit_amount_uncapped": Decimal("0"),
+                    "penalty_per": "breach",
+                    "penalty_unit_amount": Decimal("200.00"),
+                    "penalty_breaches": 3,
+                    "is_penalty_outside_cap": False,
+                    "penalty_amount_uncapped": Decimal("600.00"),
                 },
             ],
             "totals": [
@@ -223,6 +233,8 @@ def context() -> dict[str, object]:
                     "credit_amount": Decimal("1250.05"),
                     "is_capped": False,
                     "is_below_minimum": False,
+                    "penalty_amount": Decimal("600.00"),
+                    "amount_owed": Decimal("1850.05"),
                 },
                 {
                     "period_key": "2026-03",
@@ -233,6 +245,8 @@ def context() -> dict[str, object]:
                     "credit_amount": Decimal("50"),
                     "is_capped": True,
                     "is_below_minimum": False,
+                    "penalty_amount": Decimal("0.00"),
+                    "amount_owed": Decimal("50.00"),
                 },
             ],
         },
@@ -382,8 +396,16 @@ def test_the_summary_leads_with_rating_breaches_credits_rights_and_overdue_actio
                 SummaryLine("P1 first response within 30 min, 95 % of tickets: 50 % in 2026-02"),
             ),
         ),
-        # 1,250.05 (February) + 50.00 (March, capped) = 1,300.05
-        ("Credits payable", (SummaryLine("1,300.05 EUR · the credit cap bound in 2026-03"),)),
+        # 1,250.05 (February) + 50.00 (March, capped) = 1,300.05; penalties 600.00 + 0.00
+        (
+            "Credits payable",
+            (
+                SummaryLine(
+                    "1,300.05 EUR · penalties 600.00 EUR beside the credits"
+                    " · the credit cap bound in 2026-03"
+                ),
+            ),
+        ),
         (
             "Termination rights",
             (
@@ -596,12 +618,17 @@ def test_credits_show_tiers_totals_and_chronic_breaches():
     assert _texts(credits.objectives) == [
         ["2026-02", "availability", "99.5 %", "tier 1: below 99.9 %", "10 %", "1,250.05"],
         ["2026-02", "P1 first response", "50 %", "no tier applies", "0 %", "0.00"],
+        # the penalty row follows its objective's credit row: 3 late tickets x 200.00 = 600.00
+        ["2026-02", "P1 first response", "50 %", "penalty: 3 late tickets x 200.00", "", "600.00"],
     ]
+    # total owed = credit payable + penalties: 1,250.05 + 600.00 = 1,850.05; 50.00 + 0 = 50.00
     assert _texts(credits.totals) == [
-        ["2026-02", "12,500.50", "1,250.05", "3,187.63 (25.5 %)", "1,250.05", ""],
-        ["2026-03", "12,500.50", "100.00", "50.00 (0.4 %)", "50.00", "the cap bound"],
-    ]
-    assert credits.totals.rows[0][4].strong
+        ["2026-02", "12,500.50", "1,250.05", "3,187.63 (25.5 %)", "1,250.05", "600.00",
+         "1,850.05", ""],
+        ["2026-03", "12,500.50", "100.00", "50.00 (0.4 %)", "50.00", "0.00", "50.00",
+         "the cap bound"],
+    ]  # fmt: skip
+    assert credits.totals.rows[0][6].strong
     assert _texts(credits.chronic) == [
         [
             "Web availability",

@@ -24,6 +24,8 @@ TABLE_DESCRIPTIONS = {
     "adjustment_tickets": "The tickets of each tickets-scoped adjustment.",
     "maintenance_allowed_windows": "Local times in which a version's maintenance may be "
     "excluded (maintenance.allowed_windows), cut into pieces within one local day.",
+    "service_fees": "The monthly fee of each service of a version that gives `fees`.",
+    "objective_penalties": "Fixed penalties per objective: amount, per breach or period, cap.",
 }
 
 

@@ -220,6 +220,23 @@ class CreditTier(Strict):
 
 Tiers = Annotated[list[CreditTier], Field(min_length=1)]
 
+# penalties: the kinds whose breaches can be counted one by one (a late ticket); the others are
+# measured once per period, so only `per: period` means something for them (docs/kpi_rules.md)
+PER_BREACH_KINDS = ("first_response", "resolution")
+
+
+class Penalty(Strict):
+    """A fixed sum owed when an objective is breached, beside (not instead of) its credits."""
+
+    amount: Annotated[Money, Field(gt=0, description="in the agreement's currency")]
+    per: Literal["breach", "period"] = Field(
+        description="`period`: once per breached period; `breach`: per late ticket of a breached "
+        "period (ticket objectives only)"
+    )
+    outside_cap: bool = Field(
+        default=False, description="true: owed in full, beside the credit cap; false: shares it"
+    )
+
 
 class _Objective(Strict):
     id: Slug
@@ -230,6 +247,18 @@ class _Objective(Strict):
         description="amber when met but within this margin of the target (same unit)",
     )
     credits: Tiers | None = Field(default=None, description="credit tiers; omit for none")
+    penalty: Penalty | None = Field(default=None, description="a fixed sum owed on a breach")
+
+    @model_validator(mode="after")
+    def _penalty_per_countable(self) -> _Objective:
+        # why ignore[attr-defined]: every concrete objective declares its `kind` literal
+        kind = self.kind  # type: ignore[attr-defined]
+        per = self.penalty.per if self.penalty is not None else None
+        if per == "breach" and kind not in PER_BREACH_KINDS:
+            raise ValueError(
+                f"penalty.per: `breach` counts late tickets; use `period` for a {kind} objective"
+            )
+        return self
 
 
 class _HigherIsBetter(_Objective):
@@ -428,7 +457,15 @@ class Version(Strict):
     effective_to: dt.date | None = Field(
         default=None, description="exclusive end (a period start); omit while in force"
     )
-    monthly_fee: Money
+    monthly_fee: Money | None = Field(
+        default=None, description="the fee of the whole agreement; or give `fees` per service"
+    )
+    fees: dict[ServiceId, Money] | None = Field(
+        default=None,
+        description="monthly fee per service instead of monthly_fee: an availability or latency "
+        "objective's credit is a share of its service's fee, the others' and the cap of the sum",
+        examples=[{"web-api": "8000.00", "service-desk": "4000.00"}],
+    )
     credit_cap_pct: Percent = Decimal(100)
     min_credit_amount: Money = Field(
         default=Decimal("0.00"),
@@ -489,6 +526,35 @@ class Version(Strict):
         if rule.objectives is not None:
             return sorted(set(rule.objectives))
         return sorted(o.id for o in self.objectives if o.credits and o.kind != "csat")
+
+    @model_validator(mode="after")
+    def _one_fee(self) -> Version:
+        if (self.monthly_fee is None) == (self.fees is None):
+            raise ValueError("give exactly one of `monthly_fee` or `fees`")
+        if self.fees is None:
+            return self
+        if not self.fees:
+            raise ValueError("fees: name at least one service")
+        if self.total_monthly_fee > MONEY_MAX:
+            raise ValueError(f"fees: the fees add up to more than {MONEY_MAX}")
+        # a misspelt key leaves the measured service without a fee, so it is caught here
+        problems = [
+            f"objectives[{index}].service: {objective.service!r} has no fee in `fees`"
+            for index, objective in enumerate(self.objectives)
+            if isinstance(objective, AvailabilityObjective | LatencyObjective)
+            and objective.service not in self.fees
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def total_monthly_fee(self) -> Decimal:
+        """The agreement's monthly fee: monthly_fee, or the sum of the per-service fees."""
+        if self.fees is not None:
+            return sum(self.fees.values(), Decimal("0.00"))
+        # why ignore: _one_fee guarantees monthly_fee when fees is absent
+        return self.monthly_fee  # type: ignore[return-value]
 
     @property
     def maintenance_notice_seconds(self) -> int:

@@ -80,6 +80,14 @@ TABLES: dict[str, str] = {
         agreement_id varchar, item_index integer, description varchar, owner varchar,
         target_date date, status varchar, raised_on date""",
     "definition_files": """path varchar primary key, sha256 varchar""",
+    # money terms beside the tiers: the per-service fees of a version given `fees` (its
+    # agreement_versions.monthly_fee is their sum) and the objectives' fixed penalties
+    "service_fees": """
+        agreement_id varchar, version integer, service_id varchar, monthly_fee decimal(18, 2),
+        primary key (agreement_id, version, service_id)""",
+    "objective_penalties": """
+        agreement_id varchar, version integer, objective_id varchar, amount decimal(18, 2),
+        per varchar, is_outside_cap boolean, primary key (agreement_id, version, objective_id)""",
     # adjustments/*.yaml: window bounds are naive UTC like the landed timestamps; objective_id
     # 'all' means every objective of the agreement
     "adjustments": """
@@ -152,7 +160,7 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
             chronic = v.chronic_breach
             rows["agreement_versions"].append(
                 (
-                    agreement.id, v.version, v.effective_from, v.effective_to, v.monthly_fee,
+                    agreement.id, v.version, v.effective_from, v.effective_to, v.total_monthly_fee,
                     v.credit_cap_pct, v.min_credit_amount, v.maintenance_notice_seconds,
                     chronic.breaches if chronic else None,
                     chronic.within_periods if chronic else None,
@@ -169,7 +177,16 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                 rows["maintenance_allowed_windows"].extend(
                     (agreement.id, v.version, index, *piece) for piece in window.day_intervals()
                 )
+            rows["service_fees"].extend(
+                (agreement.id, v.version, service, fee)
+                for service, fee in sorted((v.fees or {}).items())
+            )
             for order, o in enumerate(v.objectives, start=1):
+                if o.penalty is not None:
+                    rows["objective_penalties"].append(
+                        (agreement.id, v.version, o.id, o.penalty.amount, o.penalty.per,
+                         o.penalty.outside_cap)
+                    )  # fmt: skip
                 rows["objectives"].append(
                     _objective_row(agreement.id, agreement.calendar, v.version, order, o)
                 )

@@ -575,6 +575,8 @@ def _summary(context: dict[str, Any]) -> Summary:
     ) or (SummaryLine(NO_BREACHES),)
 
     notes = [f"{format_money(sum(t['credit_amount'] for t in totals))} {currency}"]
+    if penalties := sum(t["penalty_amount"] for t in totals):
+        notes.append(f"penalties {format_money(penalties)} {currency} beside the credits")
     if capped := [t["period_key"] for t in totals if t["is_capped"]]:
         notes.append(f"the credit cap bound in {', '.join(capped)}")
     if below := [t["period_key"] for t in totals if t["is_below_minimum"]]:
@@ -946,6 +948,41 @@ def _tier(credit: dict[str, Any]) -> str:
     return f"tier {credit['tier_rank']}: {credit['tier_comparator']} {threshold}"
 
 
+def _credit_rows(credit: dict[str, Any]) -> tuple[tuple[Cell, ...], ...]:
+    """An objective's credit row, then its penalty row when the period owes a penalty."""
+    name = credit["objective_name"] or credit["objective_id"]
+    actual = format_measure(credit["actual"], credit["unit"])
+    rows = [
+        _cells(
+            credit["period_key"],
+            name,
+            actual,
+            _tier(credit),
+            format_pct(credit["credit_pct"]),
+            format_money(credit["credit_amount_uncapped"]),
+        )
+    ]
+    if credit["penalty_amount_uncapped"]:
+        unit = format_money(credit["penalty_unit_amount"])
+        basis = (
+            f"penalty: {credit['penalty_breaches']} late tickets x {unit}"
+            if credit["penalty_per"] == "breach"
+            else f"penalty: {unit} per breached period"
+        )
+        outside = ", outside the cap" if credit["is_penalty_outside_cap"] else ""
+        rows.append(
+            _cells(
+                credit["period_key"],
+                name,
+                actual,
+                basis + outside,
+                "",
+                format_money(credit["penalty_amount_uncapped"]),
+            )
+        )
+    return tuple(rows)
+
+
 def _total_note(total: dict[str, Any]) -> str:
     if total["is_capped"]:
         return "the cap bound"
@@ -969,17 +1006,7 @@ def _credits(context: dict[str, Any]) -> Credits:
                 Column("Credit %", "num"),
                 Column(f"Credit ({currency})", "num"),
             ),
-            tuple(
-                _cells(
-                    c["period_key"],
-                    c["objective_name"] or c["objective_id"],
-                    format_measure(c["actual"], c["unit"]),
-                    _tier(c),
-                    format_pct(c["credit_pct"]),
-                    format_money(c["credit_amount_uncapped"]),
-                )
-                for c in credits["objectives"]
-            ),
+            tuple(row for c in credits["objectives"] for row in _credit_rows(c)),
             empty="No objective earned a credit.",
         ),
         totals=Table(
@@ -990,6 +1017,8 @@ def _credits(context: dict[str, Any]) -> Credits:
                 Column("Credits before cap", "num"),
                 Column("Cap", "num"),
                 Column("Credit payable", "num"),
+                Column("Penalties", "num"),
+                Column("Total owed", "num"),
                 Column("Note"),
             ),
             tuple(
@@ -1000,7 +1029,9 @@ def _credits(context: dict[str, Any]) -> Credits:
                         format_money(t["credit_amount_uncapped"]),
                         f"{format_money(t['cap_amount'])} ({format_pct(t['cap_pct'])})",
                     ),
-                    Cell(format_money(t["credit_amount"]), strong=True),
+                    Cell(format_money(t["credit_amount"])),
+                    Cell(format_money(t["penalty_amount"])),
+                    Cell(format_money(t["amount_owed"]), strong=True),
                     Cell(_total_note(t)),
                 )
                 for t in credits["totals"]

@@ -88,6 +88,8 @@ clock_objectives_measured as (
         cast(100 * clocks_counted.met_count as double) / clocks_counted.counted_count
             as actual,
         clocks_counted.counted_count as sample_size,
+        -- the late tickets a `per: breach` penalty counts (objective_credits)
+        clocks_counted.counted_count - clocks_counted.met_count as missed_count,
     from period_objectives
     inner join clocks_counted
         on
@@ -107,6 +109,7 @@ csat_objectives_measured as (
         period_objectives.objective_id,
         cast(sum(tickets.csat_score) as double) / count(*) as actual,
         count(*) as sample_size,
+        cast(null as bigint) as missed_count,
     from period_objectives
     inner join tickets
         on

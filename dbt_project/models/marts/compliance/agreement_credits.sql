@@ -1,5 +1,5 @@
 -- one row per agreement x period: the credit owed in the agreement currency after the cap and
--- the minimum credit amount
+-- the minimum credit amount, the penalties owed beside it, and what the two add up to
 with
 
 periods as (
@@ -22,8 +22,10 @@ totals as (
         sum(credit_amount_uncapped) as credit_amount_uncapped,
         sum(credit_amount_capped) as credit_amount_capped,
         sum(credit_amount) as credit_amount,
-        bool_or(is_capped) as is_capped,
+        bool_or(is_capped or coalesce(is_penalty_capped, false)) as is_capped,
         bool_or(is_below_minimum) as is_below_minimum,
+        sum(penalty_amount_uncapped) as penalty_amount_uncapped,
+        sum(penalty_amount) as penalty_amount,
     from objective_credits
     group by 1, 2
 
@@ -52,6 +54,14 @@ final as (
         cast(coalesce(totals.credit_amount, 0) as decimal(18, 2)) as credit_amount,
         coalesce(totals.is_capped, false) as is_capped,
         coalesce(totals.is_below_minimum, false) as is_below_minimum,
+        cast(coalesce(totals.penalty_amount_uncapped, 0) as decimal(18, 2))
+            as penalty_amount_uncapped,
+        cast(coalesce(totals.penalty_amount, 0) as decimal(18, 2)) as penalty_amount,
+        -- one sum of exact decimals: the amount the customer is owed for the period
+        cast(
+            coalesce(totals.credit_amount, 0) + coalesce(totals.penalty_amount, 0)
+            as decimal(18, 2)
+        ) as amount_owed,
     from periods
     left join totals
         on

@@ -82,9 +82,11 @@ class SourcesConfigError(ValueError):
 
 
 def _registry() -> dict[str, Adapter]:
+    from orchestration.lib.landing.adapters.jira import JIRA
     from orchestration.lib.landing.adapters.servicenow import SERVICENOW
+    from orchestration.lib.landing.adapters.zendesk import ZENDESK
 
-    return {a.name: a for a in (SERVICENOW,)}
+    return {a.name: a for a in (SERVICENOW, JIRA, ZENDESK)}
 
 
 def load_sources_config(definitions_dir: Path) -> dict[str, SourceAdapter]:

@@ -28,9 +28,14 @@ def read_export_csv(
         raise FileRejected(
             f"missing export column(s) {', '.join(missing)} (the file has {len(header)} column(s))"
         )
-    if len(set(header)) != len(header):
-        raise FileRejected("duplicate column names in the header (line 1)")
-    columns = "{" + ", ".join(f"{quote(name)}: 'varchar'" for name in header) + "}"
+    # an export may repeat a column name (Jira writes one "Labels" column per label): the
+    # repeats are read as "<name>_2", "<name>_3"; the adapters read the first one
+    seen: dict[str, int] = {}
+    unique: list[str] = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    columns = "{" + ", ".join(f"{quote(name)}: 'varchar'" for name in unique) + "}"
     connection.execute("drop table if exists adapter_reject_errors")
     connection.execute("drop table if exists adapter_reject_scans")
     with insertion_order(connection, preserve=True):

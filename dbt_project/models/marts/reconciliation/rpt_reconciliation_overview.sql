@@ -30,14 +30,7 @@ by_priority as (
         agreement_id,
         ticket_sample,
         priority,
-        count(*) as tickets,
-        count(*) filter (where agrees) as agreeing,
-        count(*) filter (where cause = 'pause_handling') as pause_handling,
-        count(*) filter (where cause = 'reopened') as reopened,
-        count(*) filter (where cause = 'missing_or_late_resolution')
-            as missing_or_late_resolution,
-        count(*) filter (where cause = 'clock_start') as clock_start,
-        count(*) filter (where cause = 'threshold') as threshold,
+        {{ reconciliation_counts() }}
     from samples
     group by agreement_id, ticket_sample, priority
 
@@ -49,14 +42,7 @@ all_priorities as (
         agreement_id,
         ticket_sample,
         'all' as priority,
-        count(*) as tickets,
-        count(*) filter (where agrees) as agreeing,
-        count(*) filter (where cause = 'pause_handling') as pause_handling,
-        count(*) filter (where cause = 'reopened') as reopened,
-        count(*) filter (where cause = 'missing_or_late_resolution')
-            as missing_or_late_resolution,
-        count(*) filter (where cause = 'clock_start') as clock_start,
-        count(*) filter (where cause = 'threshold') as threshold,
+        {{ reconciliation_counts() }}
     from samples
     group by agreement_id, ticket_sample
 
@@ -76,14 +62,7 @@ final as (
         agreement_id,
         ticket_sample,
         priority,
-        tickets,
-        agreeing,
-        cast(round(100.0 * agreeing / tickets, 2) as decimal(5, 2)) as agreement_pct,
-        pause_handling,
-        reopened,
-        missing_or_late_resolution,
-        clock_start,
-        threshold,
+        {{ reconciliation_rates() }}
     from grouped
 
 )

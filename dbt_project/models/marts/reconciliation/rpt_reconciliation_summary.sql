@@ -16,14 +16,7 @@ by_priority as (
         agreement_id,
         period_key,
         priority,
-        count(*) as tickets,
-        count(*) filter (where agrees) as agreeing,
-        count(*) filter (where cause = 'pause_handling') as pause_handling,
-        count(*) filter (where cause = 'reopened') as reopened,
-        count(*) filter (where cause = 'missing_or_late_resolution')
-            as missing_or_late_resolution,
-        count(*) filter (where cause = 'clock_start') as clock_start,
-        count(*) filter (where cause = 'threshold') as threshold,
+        {{ reconciliation_counts() }}
     from reconciliation
     group by agreement_id, period_key, priority
 
@@ -35,14 +28,7 @@ all_priorities as (
         agreement_id,
         period_key,
         'all' as priority,
-        count(*) as tickets,
-        count(*) filter (where agrees) as agreeing,
-        count(*) filter (where cause = 'pause_handling') as pause_handling,
-        count(*) filter (where cause = 'reopened') as reopened,
-        count(*) filter (where cause = 'missing_or_late_resolution')
-            as missing_or_late_resolution,
-        count(*) filter (where cause = 'clock_start') as clock_start,
-        count(*) filter (where cause = 'threshold') as threshold,
+        {{ reconciliation_counts() }}
     from reconciliation
     group by agreement_id, period_key
 
@@ -62,14 +48,7 @@ final as (
         agreement_id,
         period_key,
         priority,
-        tickets,
-        agreeing,
-        cast(round(100.0 * agreeing / tickets, 2) as decimal(5, 2)) as agreement_pct,
-        pause_handling,
-        reopened,
-        missing_or_late_resolution,
-        clock_start,
-        threshold,
+        {{ reconciliation_rates() }}
     from grouped
 
 )

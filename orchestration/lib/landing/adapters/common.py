@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import duckdb
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from orchestration.lib.landing.files import FileRejected, read_header
 from orchestration.lib.landing.sql import insertion_order, quote
@@ -119,8 +120,20 @@ def write_landed(
     )
 
 
-def known_zone(value: str) -> str:
-    """A pydantic validator's body: ``value`` must be an IANA time zone name."""
-    if value not in available_timezones():
-        raise ValueError(f"unknown time zone {value!r}: an IANA name such as UTC, Europe/Lisbon")
-    return value
+class ZonedOptions(BaseModel):
+    """The options of an adapter whose export names no agreement and writes local times
+    without an offset: the agreement its tickets are held to, and the zone to read them in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agreement_id: str
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value not in available_timezones():
+            raise ValueError(
+                f"unknown time zone {value!r}: an IANA name such as UTC, Europe/Lisbon"
+            )
+        return value

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import field_validator
 
 from orchestration.lib.landing.adapters.common import (
     UNMAPPED,
-    known_zone,
+    ZonedOptions,
     local_to_utc_text,
     missing_as_null,
     read_export_csv,
@@ -36,18 +36,11 @@ EXPORT_COLUMNS = ("Issue key", "Priority", "Created", "Resolved")
 DEFAULT_PRIORITIES = {"Highest": "P1", "High": "P2", "Medium": "P3", "Low": "P4", "Lowest": "P4"}
 
 
-class JiraOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class JiraOptions(ZonedOptions):
+    """timezone: the exporting user's zone (the CSV's dates carry none)."""
 
-    agreement_id: str
-    timezone: str = "UTC"  # the exporting user's zone: the CSV's dates carry none
     date_format: str = "%d/%b/%y %I:%M %p"  # Jira's default dd/MMM/yy h:mm a
     priorities: dict[str, str] = DEFAULT_PRIORITIES
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return known_zone(value)
 
     @field_validator("priorities")
     @classmethod

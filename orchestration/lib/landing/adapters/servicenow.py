@@ -24,11 +24,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from pydantic import BaseModel, ConfigDict, field_validator
 
 from orchestration.lib.landing.adapters.common import (
     UNMAPPED,
-    known_zone,
+    ZonedOptions,
     local_to_utc_text,
     missing_as_null,
     read_export_csv,
@@ -48,16 +47,9 @@ STATES = (
 TIMESTAMP_FORMAT = "%d/%m/%Y %H:%M"
 
 
-class ServiceNowOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    agreement_id: str  # the agreement every incident is held to
-    timezone: str = "UTC"  # the zone the export's wall-clock times are read in
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return known_zone(value)
+class ServiceNowOptions(ZonedOptions):
+    """agreement_id: the agreement every incident is held to; timezone: the zone the export's
+    wall-clock times are read in."""
 
 
 def _text(column: str) -> str:

@@ -48,6 +48,10 @@ PACKS_DEPS = [
         "rpt_review_quarantine_examples",
     ),
 ]
+RECONCILIATION_DEPS = [
+    *PERIODS_DEPS,
+    *_marts("rpt_reconciliation", "rpt_reconciliation_summary"),
+]
 MANIFEST_DEPS = [
     *PERIODS_DEPS,
     *_marts("rpt_definitions_hashes", "rpt_definition_files", "rpt_landing_files"),
@@ -57,6 +61,7 @@ COMPLIANCE_KEY = dg.AssetKey(["publish", "compliance_report"])
 CREDITS_KEY = dg.AssetKey(["publish", "credits_ledger"])
 PACKS_KEY = dg.AssetKey(["publish", "review_packs"])
 MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
+RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
 
 
 @dg.multi_asset(
@@ -95,6 +100,17 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             "review cadence), circulated before the service review meeting: scorecard, trends, "
             "breach drivers, credits, chronic breaches, data quality, recommendations and "
             "action items. reports/<period>/latest/review_packs/<agreement_id>.{html,pdf}.",
+        ),
+        dg.AssetSpec(
+            RECONCILIATION_KEY,
+            deps=RECONCILIATION_DEPS,
+            group_name="publish",
+            kinds={"csv"},
+            description="Our verdict per ticket and resolution objective beside the source "
+            "system's own final SLA verdict (ServiceNow made_sla, landed by an adapter), with "
+            "the likely cause of each disagreement, and the agreement rate per priority "
+            "(docs/adapters.md). reports/<period>/latest/reconciliation.csv and "
+            "reconciliation_summary.csv, for the periods with such tickets.",
         ),
         dg.AssetSpec(
             MANIFEST_KEY,
@@ -165,6 +181,10 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
             "packs": len(summary.review_packs) // 2,
             "files": "\n".join(summary.review_packs),
         },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RECONCILIATION_KEY,
+        metadata={**common, "files": "\n".join(summary.reconciliation) or "none"},
     )
     yield dg.MaterializeResult(
         asset_key=MANIFEST_KEY,

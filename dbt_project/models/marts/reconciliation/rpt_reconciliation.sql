@@ -5,8 +5,8 @@
 --   reopened                    the ticket was resolved, then reopened (judged on its last
 --                               resolution here; the source may have judged the first);
 --   pause_handling              our verdict without the pauses would agree;
---   clock_start                 started at the first recorded status change instead of
---                               created_at, our verdict would agree;
+--   clock_start                 started at the first recorded status change (earlier or
+--                               later) instead of created_at, our verdict would agree;
 --   threshold                   anything else: the source's own target differs from ours.
 -- period_key: the period the ticket counts in, or, while it is not counted, the period of its
 -- creation; is_fit_sample: created before var('reconciliation_fit_before'), the date before
@@ -75,10 +75,10 @@ causes as (
         -- the verdicts under the alternative rules, for the cause
         stopped_at is not null
         and elapsed_seconds + paused_seconds <= allowed_seconds as is_met_without_pauses,
+        -- null without a status history: then the start cannot be the cause
         stopped_at is not null
-        and first_event_at > created_at
         and elapsed_seconds
-        - (epoch_us(first_event_at) - epoch_us(created_at)) / 1000000
+        + (epoch_us(created_at) - epoch_us(first_event_at)) / 1000000
         <= allowed_seconds as is_met_from_first_event,
     from verdicts
 

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test test-fast lint types format manifest validate bench bench-small clean dagster
+.PHONY: install system-deps demo test test-fast lint types format manifest validate bench bench-small clean dagster real-sources
 
 # the venv is rebuilt when the dependency list or the pinned versions change
 $(STAMP): pyproject.toml constraints.txt
@@ -38,6 +38,19 @@ validate: $(STAMP)
 
 demo: install
 	$(BIN)/sla demo
+
+# the public datasets (../shared/datasets, see its README) through the whole pipeline with the
+# examples of sla_definitions/examples/ (docs/adapters.md); everything is written under
+# data/real/<example>/ (landing, warehouse, reports)
+DATASETS ?= ../shared/datasets
+REAL ?= data/real
+real-sources: install manifest
+	$(BIN)/python -m orchestration.lib.landing.adapters.real_sources prepare --datasets $(DATASETS) --out $(REAL)
+	$(BIN)/sla run --definitions sla_definitions/examples/servicenow \
+		--landing $(REAL)/servicenow/landing --warehouse $(REAL)/servicenow/warehouse.duckdb \
+		--reports $(REAL)/servicenow/reports --from 2016-02 --to 2017-02
+	$(BIN)/python -m orchestration.lib.landing.adapters.real_sources report \
+		--warehouse $(REAL)/servicenow/warehouse.duckdb --reports $(REAL)/servicenow/reports
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests bench

@@ -13,7 +13,7 @@ import dagster as dg
 MONTH_KEY_FORMAT = "%Y-%m"
 
 monthly_partitions = dg.MonthlyPartitionsDefinition(
-    start_date="2024-01", fmt=MONTH_KEY_FORMAT, end_offset=1
+    start_date="2016-01", fmt=MONTH_KEY_FORMAT, end_offset=1
 )
 
 

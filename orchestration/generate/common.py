@@ -23,7 +23,9 @@ from orchestration.lib.landing_contract import SOURCES as LANDING_SOURCES
 
 FORMATS: tuple[str, ...] = ("csv", "parquet", "jsonl")
 # the landing sources in the contract's order (the order their random streams are keyed by)
-SOURCES: tuple[str, ...] = tuple(LANDING_SOURCES)
+SOURCES: tuple[str, ...] = tuple(
+    name for name, source in LANDING_SOURCES.items() if not source.adapter_only
+)
 
 # chrono's `%:z` writes the offset with a colon (+01:00), which ISO 8601 and DuckDB both read
 ISO = "%Y-%m-%dT%H:%M:%S%:z"

@@ -179,6 +179,8 @@ class LandingSource:
     references: tuple[Reference, ...] = field(default=())
     # the objective kinds computed from this source: a source no objective reads is optional
     objective_kinds: tuple[str, ...] = ()
+    # delivered only through an adapter (docs/adapters.md): the sample generator writes none
+    adapter_only: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -299,12 +301,20 @@ class ReasonCode:
 
 
 # In the order a row meets them: a row carries the first reason it breaks. malformed_line comes
-# from the reader, the duplicate verdicts from comparing rows that passed every rule.
+# from the reader, unmapped_value from an adapter, the duplicate verdicts from comparing rows
+# that passed every rule.
 REASON_CODES = (
     ReasonCode(
         "malformed_line",
         "could not be split into the header's columns (too few or too many fields, broken "
         "quoting) or, in JSON Lines, is not a JSON object",
+        every_source=True,
+    ),
+    ReasonCode(
+        "unmapped_value",
+        "holds a value its source's adapter (docs/adapters.md) cannot map to the contract: a "
+        "ServiceNow `incident_state` of `-100`, a priority with no P1..P4 level, an export "
+        "record of the wrong kind",
         every_source=True,
     ),
     ReasonCode("missing_id", "has an empty ID (ticket_id, agreement_id, service_id)"),
@@ -324,7 +334,7 @@ REASON_CODES = (
         "has a timestamp with a UTC offset beyond ±14:00 (`+25:00`) or earlier than "
         f"{TIMESTAMP_FLOOR} (`0001-01-01T00:00:00Z`)",
     ),
-    ReasonCode("invalid_boolean", "has `ok` that is not true/false"),
+    ReasonCode("invalid_boolean", "has `ok` (or `made_sla`) that is not true/false"),
     ReasonCode(
         "invalid_number",
         "has `latency_ms` that is not a finite number from 0 to below 10^14 (the marts' "
@@ -528,8 +538,37 @@ MAINTENANCE = LandingSource(
     future=("announced_at",),
 )  # fmt: skip
 
+TICKET_OUTCOMES = LandingSource(
+    name="ticket_outcomes",
+    columns=(
+        Column(
+            "ticket_id", "varchar", is_id=True,
+            description="The ticket the outcome is for: a ticket loaded into `raw.tickets`.",
+        ),
+        Column(
+            "made_sla", "boolean",
+            description="The source system's own final SLA verdict for the ticket (ServiceNow "
+            "`made_sla` on the incident's last update): true when it says the SLA was met.",
+        ),
+        Column(
+            "recorded_at", "timestamp",
+            description="When the source system last updated the ticket (the verdict's time).",
+        ),
+    ),
+    key=("ticket_id",),
+    event_time="recorded_at",
+    grain="one ticket's final SLA outcome in the source system",
+    description="The source system's own SLA verdict per ticket (ServiceNow made_sla), landed "
+    "only to be reconciled with ours (reconciliation mart); no objective is computed from it.",
+    checks=(
+        Rule("invalid_boolean", "made_sla is not a boolean (true/false)", "v_made_sla is null"),
+    ),
+    references=(Reference("ticket_id", "select ticket_id from raw.tickets", "unknown_ticket"),),
+    adapter_only=True,
+)  # fmt: skip
+
 SOURCES: dict[str, LandingSource] = {
-    s.name: s for s in (PROBES, TICKETS, TICKET_EVENTS, MAINTENANCE)
+    s.name: s for s in (PROBES, TICKETS, TICKET_EVENTS, MAINTENANCE, TICKET_OUTCOMES)
 }
 
 

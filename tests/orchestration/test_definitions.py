@@ -16,7 +16,7 @@ from orchestration.defs.schedules.schedules import closing_month, monthly_close_
 
 SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "asset_graph.txt"
 DATA_QUALITY_DOC = Path(__file__).parents[2] / "docs" / "data_quality.md"
-SOURCES = ("probes", "tickets", "ticket_events", "maintenance")
+SOURCES = ("probes", "tickets", "ticket_events", "maintenance", "ticket_outcomes")
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +93,8 @@ def test_checks_are_the_documented_ones_with_their_severity_and_gate(defs):
         for spec in specs
         if spec.asset_key.path[0] == "raw"
     }  # fmt: skip
-    # 4 sources x 4 common checks + has_rows and freshness x 2 + the 2 probe coverage checks
-    assert len(defined) == 22
+    # 5 sources x 4 common checks + has_rows and freshness x 2 + the 2 probe coverage checks
+    assert len(defined) == 26
     assert defined == _documented_checks()
 
 
@@ -118,7 +118,8 @@ def test_monthly_close_publishes_the_month_that_ended(scheduled, month):
 
 def test_partition_keys_are_the_periods_names():
     # the UI, `sla run --period` and reports/<period>/ name a month alike
-    assert monthly_partitions.get_first_partition_key() == "2024-01"
+    # 2016-01: the public ServiceNow incident log (examples/servicenow) starts in February 2016
+    assert monthly_partitions.get_first_partition_key() == "2016-01"
     window = monthly_partitions.time_window_for_partition_key("2026-03")
     assert (window.start.date(), window.end.date()) == (dt.date(2026, 3, 1), dt.date(2026, 4, 1))
 

@@ -16,6 +16,7 @@ import dagster as dg
 from orchestration.defs.partitions import monthly_partitions
 from orchestration.defs.resources import SlaPaths
 from orchestration.lib.landing import FileReport, ingest_folder
+from orchestration.lib.landing.adapters import load_sources_config
 from orchestration.lib.landing_contract import SOURCES, LandingSource
 from orchestration.lib.settings import ACCEPT_SHRUNK_TAG
 
@@ -25,6 +26,7 @@ DEPENDENCIES = {
     "tickets": [["definitions", "agreements"]],
     # only for its coverage check, which also looks at the services named by objectives
     "probes": [["definitions", "objectives"]],
+    "ticket_outcomes": [["raw", "tickets"]],
 }
 
 
@@ -91,11 +93,14 @@ def _landing_asset(source: LandingSource) -> dg.AssetsDefinition:
     def _asset(context: dg.AssetExecutionContext, paths: SlaPaths) -> dg.MaterializeResult:
         folder = Path(paths.landing_dir) / source.name
         accepted = json.loads(context.run.tags.get(ACCEPT_SHRUNK_TAG, "[]"))
+        # the source system's export format named in <definitions>/sources.yaml, if any
+        adapter = load_sources_config(Path(paths.definitions_dir)).get(source.name)
         with paths.connect() as connection:
             reports = ingest_folder(
                 connection, source, folder, accept_shrunk=accepted,
                 # one asset lists what lies in the landing folder outside every source folder
                 list_outside_sources=source.name == OUTSIDE_SOURCES_LISTED_BY,
+                adapter=adapter,
             )  # fmt: skip
         for report in reports:
             _log(context, report)

@@ -48,6 +48,10 @@ PACKS_DEPS = [
         "rpt_review_quarantine_examples",
     ),
 ]
+RECONCILIATION_DEPS = [
+    *PERIODS_DEPS,
+    *_marts("rpt_reconciliation", "rpt_reconciliation_summary"),
+]
 MANIFEST_DEPS = [
     *PERIODS_DEPS,
     *_marts("rpt_definitions_hashes", "rpt_definition_files", "rpt_landing_files"),
@@ -57,6 +61,7 @@ COMPLIANCE_KEY = dg.AssetKey(["publish", "compliance_report"])
 CREDITS_KEY = dg.AssetKey(["publish", "credits_ledger"])
 PACKS_KEY = dg.AssetKey(["publish", "review_packs"])
 MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
+RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
 
 
 @dg.multi_asset(
@@ -99,6 +104,17 @@ MANIFEST_KEY = dg.AssetKey(["publish", "publication_manifest"])
             "action items. reports/<period>/latest/review_packs/<agreement_id>.{html,pdf} for "
             "the customer and <agreement_id>.internal.{html,pdf} for the provider (adds the "
             "recommendations and at-risk notes).",
+        ),
+        dg.AssetSpec(
+            RECONCILIATION_KEY,
+            deps=RECONCILIATION_DEPS,
+            group_name="publish",
+            kinds={"csv"},
+            description="Our verdict per ticket and resolution objective beside the source "
+            "system's own final SLA verdict (ServiceNow made_sla, landed by an adapter), with "
+            "the likely cause of each disagreement, and the agreement rate per priority "
+            "(docs/adapters.md). reports/<period>/latest/reconciliation.csv and "
+            "reconciliation_summary.csv, for the periods with such tickets.",
         ),
         dg.AssetSpec(
             MANIFEST_KEY,
@@ -170,6 +186,10 @@ def publications(context: dg.AssetExecutionContext, paths: SlaPaths):
             "packs": len(summary.review_packs) // 4,
             "files": "\n".join(summary.review_packs),
         },
+    )
+    yield dg.MaterializeResult(
+        asset_key=RECONCILIATION_KEY,
+        metadata={**common, "files": "\n".join(summary.reconciliation) or "none"},
     )
     yield dg.MaterializeResult(
         asset_key=MANIFEST_KEY,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.landing.adapters import SourceAdapter
 from orchestration.lib.landing.duplicates import (
     classify_duplicates,
     files_no_longer_superseded,
@@ -55,6 +56,7 @@ def load_file(
     reference: str = "",
     shrink_floor: int | None = None,
     replace_rows: bool = False,
+    adapter: SourceAdapter | None = None,
 ) -> FileReport:
     """Load or quarantine every row of one file (replacing its earlier rows); record it.
 
@@ -69,7 +71,7 @@ def load_file(
     with ThreadPoolExecutor(max_workers=1) as pool:
         hashing = pool.submit(file_sha256, path) if sha256 is None else None
         try:
-            landed = read_landed(connection, source, path, load_time)
+            landed = read_landed(connection, source, path, load_time, adapter)
         except FileRejected as error:
             rejected = error
         digest = hashing.result() if hashing is not None else sha256 or ""
@@ -106,6 +108,12 @@ def load_file(
     return report
 
 
+def _same_adapter(known: str, reference: str) -> bool:
+    """Whether a file was last read with the adapter (and options) of this run: the part of
+    the reference after ``+`` (none for a native file)."""
+    return known.partition("+")[2] == reference.partition("+")[2]
+
+
 def _blocked(source: LandingSource, label: str, path: Path, read: int, before: int) -> FileReport:
     """A shrunk re-delivery, not loaded: the earlier rows and manifest entry stay."""
     message = (
@@ -131,6 +139,7 @@ def ingest_folder(
     load_time: dt.datetime | None = None,
     accept_shrunk: Collection[str] = (),
     list_outside_sources: bool = False,
+    adapter: SourceAdapter | None = None,
 ) -> list[FileReport]:
     """Bring ``raw.<source>`` in line with the landing folder; say what happened to each file.
 
@@ -139,10 +148,14 @@ def ingest_folder(
     loaded and is reported ``blocked`` (its earlier rows stay) unless ``accept_shrunk`` names it.
     Entries of the folder that are not landing files are recorded as ``ignored``; with
     ``list_outside_sources`` so are the landing folder's entries outside any source folder.
+    With ``adapter`` the files are a source system's export (adapters/); its fingerprint is
+    part of the reference, so a change of format or option reads every file again.
     """
     load_time = load_time or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     ensure_tables(connection, source)
     reference = reference_sha256(connection, source)
+    if adapter is not None:
+        reference = f"{reference}+{adapter.fingerprint}"
     manifest = recorded(connection, source)
     taken, ignored = classify_entries(folder, source.name)
     if list_outside_sources:
@@ -161,11 +174,14 @@ def ingest_folder(
         if (
             known
             and known.sha256 == sha256
-            and (known.reference == reference or known.status == "rejected")
+            and (
+                known.reference == reference
+                or (known.status == "rejected" and _same_adapter(known.reference, reference))
+            )
         ):
             reports[label] = unchanged(connection, source, label)
             continue
-        if known and known.sha256 == sha256:
+        if known and known.sha256 == sha256 and _same_adapter(known.reference, reference):
             if touched is None:
                 touched = files_touched_by_references(connection, source)
             if label not in touched:
@@ -186,7 +202,7 @@ def ingest_folder(
         report = load_file(
             connection, source, path, label,
             load_time=load_time, status=status, sha256=sha256, reference=reference,
-            shrink_floor=shrink_floor,
+            shrink_floor=shrink_floor, adapter=adapter,
         )  # fmt: skip
         reports[label] = report
         if report.status != "blocked":
@@ -195,7 +211,9 @@ def ingest_folder(
     reloadable = {
         label: path for label, path in paths.items() if reports[label].status != "blocked"
     }
-    _reload_superseded(connection, source, reloadable, pending, reports, load_time, reference)
+    _reload_superseded(
+        connection, source, reloadable, pending, reports, load_time, reference, adapter
+    )
     listed = [reports[label] for label in sorted(reports)]
     for label in sorted(set(manifest) - set(paths)):
         listed.append(
@@ -216,6 +234,7 @@ def _reload_superseded(
     reports: dict[str, FileReport],
     load_time: dt.datetime,
     reference: str,
+    adapter: SourceAdapter | None = None,
 ) -> None:
     """Reload the files whose rows a later-named file now supersedes, or no longer supersedes
     (it was replaced or rejected), until no file's outcome changes. A reload only hands keys to
@@ -240,6 +259,7 @@ def _reload_superseded(
             reports[label] = load_file(
                 connection, source, paths[label], label,
                 load_time=load_time, status=status, reference=reference, replace_rows=True,
+                adapter=adapter,
             )  # fmt: skip
             pending |= superseded_files(connection, source, label)
     raise RuntimeError(f"{source.name}: superseded files did not settle")  # pragma: no cover

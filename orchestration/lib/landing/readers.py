@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.lib.landing.adapters import SourceAdapter
 from orchestration.lib.landing.files import FileRejected, file_format, newline_count, read_header
 from orchestration.lib.landing.rules import check
 from orchestration.lib.landing.sql import insertion_order, one, quote
@@ -205,7 +206,8 @@ def _read_jsonl(
         create or replace temp table landed as
         select source_row, {extracted},
             case when not is_object then text end as raw_line,
-            case when not is_object then 'the line is not a JSON object' end as read_error
+            case when not is_object then 'the line is not a JSON object' end as read_error,
+            null::varchar as read_code
         from (
             select *, coalesce(json_type(record) = 'OBJECT', false) as is_object
             from json_records
@@ -249,8 +251,12 @@ def _check_landed(
     load_time: dt.datetime,
     notes: list[str],
 ) -> Landed:
-    """JSON Lines: check temp table ``landed`` (text rows with source_row and read errors)."""
-    check(connection, source, "landed", load_time, carried=("source_row", "raw_line", "read_error"))
+    """JSON Lines and adapters: check temp table ``landed`` (text rows with source_row and read
+    errors; ``read_code`` the reason code of a read error, null: malformed_line)."""
+    check(
+        connection, source, "landed", load_time,
+        carried=("source_row", "raw_line", "read_error", "read_code"),
+    )  # fmt: skip
     numbered = "(select source_row as row_index, * from landed)"
     return Landed(notes, "source_row", "source_row", numbered, has_read_errors=True)
 
@@ -263,12 +269,17 @@ def read_landed(
     source: LandingSource,
     path: Path,
     load_time: dt.datetime,
+    adapter: SourceAdapter | None = None,
 ) -> Landed:
-    """Read and check one file into temp table ``checked``; raise FileRejected if unusable."""
+    """Read and check one file into temp table ``checked``; raise FileRejected if unusable.
+    With an ``adapter`` the file is the source system's export (adapters/)."""
     if path.stat().st_size == 0:
         raise FileRejected("empty file: 0 bytes")
     fmt = file_format(path)
     try:
+        if adapter is not None:
+            notes = adapter.adapter.read(connection, source, path, adapter.options)
+            return _check_landed(connection, source, load_time, notes)
         return READERS[fmt](connection, source, path, load_time)
     except (FileRejected, duckdb.CatalogException):
         # a missing reference table is the warehouse's fault, not the file's

@@ -130,10 +130,12 @@ def classify(
         [(index, code, reason) for index, (code, reason) in enumerate(verdicts)],
     )
     columns = ", ".join(source.column_names)
+    # read_code: the reason of a read error when it is not malformed_line (an adapter's
+    # unmapped_value, adapters/)
     errors = (
-        "raw_line, read_error"
+        "raw_line, read_error, read_code"
         if landed.has_read_errors
-        else "null::varchar as raw_line, null::varchar as read_error"
+        else "null::varchar as raw_line, null::varchar as read_error, null::varchar as read_code"
     )
     unclean = (
         f"select {landed.position} as source_row, {columns}, {errors} "
@@ -142,7 +144,8 @@ def classify(
     if landed.malformed:
         nulls = ", ".join(f"null::varchar as {c}" for c in source.column_names)
         unclean += (
-            f" union all select source_row, {nulls}, raw_line, read_error from {landed.malformed}"
+            f" union all select source_row, {nulls}, raw_line, read_error, null::varchar "
+            f"from {landed.malformed}"
         )
     parsed = ", ".join(
         f"{c.trimmed} as t_{c.name}, {c.parsed} as v_{c.name}" for c in source.columns
@@ -155,8 +158,9 @@ def classify(
         with lines as ({unclean}),
         parsed as (select *, {parsed} from lines),
         judged as (select *, case {" ".join(whens)} end as rule_index from parsed)
-        select judged.* exclude (rule_index), {key_hash} as key_hash,
-            verdicts.code as reason_code, coalesce(judged.read_error, verdicts.reason) as reason
+        select judged.* exclude (rule_index, read_code), {key_hash} as key_hash,
+            coalesce(judged.read_code, verdicts.code) as reason_code,
+            coalesce(judged.read_error, verdicts.reason) as reason
         from judged left join verdicts using (rule_index)
         """
     )

@@ -28,6 +28,7 @@ from orchestration.lib.publish.tables import (
     by_currency_table,
     compliance_table,
     ledger_table,
+    reconciliation_tables,
 )
 from orchestration.lib.publish.writers import write_csv, write_parquet, write_xlsx
 from orchestration.lib.review_pack import review_pack
@@ -46,6 +47,7 @@ class PublicationSummary:
     versions: list[str] = field(default_factory=list)  # "<period>/v<n>" of each new version
     restatements: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # periods equal to their latest version
+    reconciliation: list[str] = field(default_factory=list)  # adapters: docs/adapters.md
     credit_rows: int = 0
     compliance_rows: int = 0
     recovered: list[str] = field(default_factory=list)
@@ -133,6 +135,10 @@ def publish_window(
             for stem, table in credit_tables.items():
                 write_csv(table, folder / f"{stem}.csv")
                 write_parquet(table, folder / f"{stem}.parquet")
+            # a source system's own SLA verdict beside ours, when an adapter landed one
+            for stem, table in reconciliation_tables(connection, key).items():
+                write_csv(table, folder / f"{stem}.csv")
+                summary.reconciliation.append(f"{relative}/{stem}.csv")
             period_end = max(p.period_end for p in members)
             write_xlsx(
                 {

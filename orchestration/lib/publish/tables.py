@@ -69,3 +69,30 @@ def by_currency_table(connection: duckdb.DuckDBPyConnection, period_key: str) ->
         "select * from marts.credits_by_currency where period = ? order by currency",
         [period_key],
     ).to_arrow_table()
+
+
+# the published columns of reconciliation.csv (docs/adapters.md), in this order
+RECONCILIATION_COLUMNS = (
+    "number", "priority", "objective_id", "our_status", "made_sla", "agrees", "cause",
+)  # fmt: skip
+
+
+def reconciliation_tables(
+    connection: duckdb.DuckDBPyConnection, period_key: str
+) -> dict[str, pa.Table]:
+    """The reconciliation with the source system's own SLA verdict for one period (marts
+    ``rpt_reconciliation`` and ``rpt_reconciliation_summary``), by file stem; empty when no
+    ticket of the period has a verdict landed (ticket_outcomes: adapters only)."""
+    rows = connection.execute(
+        f"select {', '.join(RECONCILIATION_COLUMNS)} from marts.rpt_reconciliation "
+        "where period_key = ? order by agreement_id, objective_id, number",
+        [period_key],
+    ).to_arrow_table()
+    if rows.num_rows == 0:
+        return {}
+    summary = connection.execute(
+        "select * exclude (period_key) from marts.rpt_reconciliation_summary "
+        "where period_key = ? order by agreement_id, priority = 'all', priority",
+        [period_key],
+    ).to_arrow_table()
+    return {"reconciliation": rows, "reconciliation_summary": summary}

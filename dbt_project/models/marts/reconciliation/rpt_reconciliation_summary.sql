@@ -1,0 +1,56 @@
+-- one row per agreement x period x priority, plus priority 'all': how many tickets were
+-- reconciled with the source system's verdict, how many agree, the agreement rate (percent,
+-- rounded once to 2 decimals) and the disagreements per likely cause (rpt_reconciliation)
+with
+
+reconciliation as (
+
+    select * from {{ ref('rpt_reconciliation') }}
+    where period_key is not null
+
+),
+
+by_priority as (
+
+    select
+        agreement_id,
+        period_key,
+        priority,
+        {{ reconciliation_counts() }}
+    from reconciliation
+    group by agreement_id, period_key, priority
+
+),
+
+all_priorities as (
+
+    select
+        agreement_id,
+        period_key,
+        'all' as priority,
+        {{ reconciliation_counts() }}
+    from reconciliation
+    group by agreement_id, period_key
+
+),
+
+grouped as (
+
+    select * from by_priority
+    union all
+    select * from all_priorities
+
+),
+
+final as (
+
+    select
+        agreement_id,
+        period_key,
+        priority,
+        {{ reconciliation_rates() }}
+    from grouped
+
+)
+
+select * from final

@@ -41,7 +41,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        return str(value)  # money keeps its two decimals
     if isinstance(value, float):
         return f"{value:.4f}"
     if isinstance(value, bool):

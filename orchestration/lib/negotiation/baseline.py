@@ -142,7 +142,7 @@ def _synthetic_catalog(
             TicketObjective(
                 id=f"{request.priority.lower()}-{kind.replace('_', '-')}",
                 kind=kind,
-                priority=request.priority,  # type: ignore[arg-type]
+                priority=request.priority,
                 within="1h",  # the threshold is what the baseline computes; this one is unused
                 clock=request.clock,
                 calendar=calendar,
@@ -155,7 +155,7 @@ def _synthetic_catalog(
                 "versions": [
                     Version(
                         version=1, effective_from=first, monthly_fee=Decimal(0),
-                        objectives=objectives,  # type: ignore[arg-type]
+                        objectives=objectives,
                     )
                 ]
             }

@@ -98,9 +98,9 @@ def _apply(document: dict[str, Any], base: Agreement, label: str) -> dict[str, A
         if proposal.chronic_breach is not None:
             version["chronic_breach"] = proposal.chronic_breach.model_dump()
         for objective in version["objectives"]:
-            override = proposal.objectives.get(objective["id"])
-            if override is not None:
-                objective.update(override.model_dump(mode="json", exclude_none=True))
+            replacement = proposal.objectives.get(objective["id"])
+            if replacement is not None:
+                objective.update(replacement.model_dump(mode="json", exclude_none=True))
     return merged
 
 

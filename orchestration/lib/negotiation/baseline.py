@@ -180,13 +180,14 @@ def _rows(connection: duckdb.DuckDBPyConnection, sql: str, *params: Any) -> list
 def read_baseline(connection: duckdb.DuckDBPyConnection, agreement_id: str, label: str) -> Baseline:
     objectives = _rows(
         connection,
-        "select * from marts.negotiation_baselines where agreement_id = ? order by objective_order",
+        "select * from marts.negotiation_baselines where agreement_id = ? and is_latest "
+        "order by objective_order",
         agreement_id,
     )
     periods = _rows(
         connection,
         "select * from marts.negotiation_period_achievements where agreement_id = ? "
-        "order by objective_order, period_start",
+        "and is_latest order by objective_order, period_start",
         agreement_id,
     )
     return Baseline(agreement_id, label, objectives, periods)

@@ -19,7 +19,8 @@ from .simulate import IN_FORCE, PROPOSED, Simulation
 TEMPLATES = Path(__file__).with_name("templates")
 
 BASELINE_COLUMNS = (
-    "agreement_id", "objective_id", "kind", "priority", "clock", "baseline_share", "periods_counted",
+    "agreement_id", "objective_id", "kind", "priority", "clock", "baseline_share",
+    "periods_counted",
     "first_period_key", "last_period_key", "current_target", "periods_breached",
     "achieved_min", "achieved_p10", "achieved_median", "achieved_p90", "achieved_max",
     "recommended_target", "periods_breached_at_recommended", "current_within",

@@ -249,6 +249,15 @@ class Recommendations:
 
 
 @dataclass(frozen=True)
+class NextTerm:
+    """Targets for the next term: the baseline as of the review's closing period."""
+
+    heading: str
+    lead: str
+    table: Table
+
+
+@dataclass(frozen=True)
 class Actions:
     heading: str
     note: str  # what overdue means
@@ -276,6 +285,7 @@ class ReviewPack:
     quality: Quality
     recommendations: Recommendations
     actions: Actions
+    next_term: NextTerm | None = None  # after the recommendations; None without a baseline
 
     def as_json(self) -> str:
         """The model for Typst's ``sys.inputs``: strings stay text there, never markup."""
@@ -330,6 +340,7 @@ def review_pack_model(context: dict[str, Any]) -> ReviewPack:
             "repeatedly: no change proposed.",
         ),
         actions=_actions(context),
+        next_term=_next_term(context),
     )
 
 
@@ -960,3 +971,72 @@ def _actions(context: dict[str, Any]) -> Actions:
             blank_rows=context["empty_action_rows"],
         ),
     )
+
+
+def _next_term(context: dict[str, Any]) -> NextTerm | None:
+    """Per objective: the target now, what the last periods achieved, the target they would have
+    met in the baseline's share of periods and what it would have meant (breached periods)."""
+    rows = context.get("next_term") or []
+    if not rows:
+        return None
+    names = {o["objective_id"]: o["objective_name"] for o in context["objectives"]}
+    first = rows[0]
+    share = f"{_trim_share(first['baseline_share'])} %"
+
+    def within(seconds: int | None) -> str:
+        return "" if seconds is None else format_allowance(seconds)
+
+    return NextTerm(
+        heading="Targets for the next term",
+        lead=(
+            f"From the last {first['periods_counted']} measured periods up to "
+            f"{first['last_period_key']}: the target met in {share} of them, rounded to contract "
+            "precision (docs/negotiation.md). Percentiles by nearest rank. `sla simulate` "
+            "prices other terms."
+        ),
+        table=Table(
+            "next-term",
+            (
+                Column("Objective"),
+                Column("Target now", "num"),
+                Column("Min", "num"),
+                Column("Median", "num"),
+                Column("Max", "num"),
+                Column("Recommended", "num"),
+                Column("Breaches now / at recommended", "num"),
+                Column("Within now / recommended", "num"),
+            ),
+            tuple(
+                (
+                    *_cells(
+                        names.get(r["objective_id"]) or r["objective_id"],
+                        format_target(r["current_target"], r["unit"], r["is_higher_better"]),
+                        format_measure(r["achieved_min"], r["unit"]),
+                        format_measure(r["achieved_median"], r["unit"]),
+                        format_measure(r["achieved_max"], r["unit"]),
+                    ),
+                    Cell(
+                        format_target(r["recommended_target"], r["unit"], r["is_higher_better"]),
+                        strong=True,
+                    ),
+                    *_cells(
+                        f"{r['periods_breached']} / {r['periods_breached_at_recommended']}",
+                        " / ".join(
+                            filter(
+                                None,
+                                (
+                                    within(r["current_within_seconds"]),
+                                    within(r["recommended_within_seconds"]),
+                                ),
+                            )
+                        ),
+                    ),
+                )
+                for r in rows
+            ),
+        ),
+    )
+
+
+def _trim_share(share: Any) -> str:
+    return format(share * 100, "f").rstrip("0").rstrip(".")

@@ -1,4 +1,5 @@
--- one row per agreement x objective of the version in force in the latest period: the achieved
+-- one row per agreement x as-of period x objective in force then (as of every review's closing
+-- period and of the latest period, is_latest): the achieved
 -- distribution over the last var('baseline_periods', 12) measured periods and the target that
 -- would have been met in var('baseline_share', 0.9) of them, rounded to contract precision;
 -- for ticket objectives also the threshold (`within`) that the same share of the tickets met
@@ -37,9 +38,12 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by agreement_id, objective_id order by actual asc, period_start asc
+            partition by agreement_id, as_of_period_key, objective_id
+            order by actual asc, period_start asc
         ) as ascending_rank,
-        count(*) over (partition by agreement_id, objective_id) as periods_counted,
+        count(*) over (
+            partition by agreement_id, as_of_period_key, objective_id
+        ) as periods_counted,
     from achievements
 
 ),
@@ -48,7 +52,9 @@ ranks_needed as (
 
     select
         agreement_id,
+        as_of_period_key,
         objective_id,
+        any_value(is_latest) as is_latest,
         any_value(objective_order) as objective_order,
         any_value(kind) as kind,
         any_value(unit) as unit,
@@ -62,7 +68,7 @@ ranks_needed as (
         min(period_key) as first_period_key,
         max(period_key) as last_period_key,
     from ranked
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
@@ -70,6 +76,7 @@ distribution as (
 
     select
         ranks_needed.agreement_id,
+        ranks_needed.as_of_period_key,
         ranks_needed.objective_id,
         min(ranked.actual) as achieved_min,
         any_value(ranked.actual) filter (
@@ -93,8 +100,9 @@ distribution as (
     inner join ranked
         on
             ranks_needed.agreement_id = ranked.agreement_id
+            and ranks_needed.as_of_period_key = ranked.as_of_period_key
             and ranks_needed.objective_id = ranked.objective_id
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
@@ -103,6 +111,7 @@ current_ticket_objectives as (
     -- the clock and threshold of the version the baseline's objectives come from
     select distinct
         achievements.agreement_id,
+        achievements.as_of_period_key,
         achievements.objective_id,
         objectives.version,
         objectives.priority,
@@ -124,15 +133,22 @@ tickets_counted as (
 
     -- every ticket counted in one of the baseline's periods, on the objective's own clock
     select
-        ticket_clocks.agreement_id,
-        ticket_clocks.objective_id,
+        achievements.agreement_id,
+        achievements.as_of_period_key,
+        achievements.objective_id,
         ticket_clocks.elapsed_seconds,
         row_number() over (
-            partition by ticket_clocks.agreement_id, ticket_clocks.objective_id
+            partition by
+                achievements.agreement_id,
+                achievements.as_of_period_key,
+                achievements.objective_id
             order by ticket_clocks.elapsed_seconds asc, ticket_clocks.ticket_id asc
         ) as ascending_rank,
         count(*) over (
-            partition by ticket_clocks.agreement_id, ticket_clocks.objective_id
+            partition by
+                achievements.agreement_id,
+                achievements.as_of_period_key,
+                achievements.objective_id
         ) as tickets_counted,
     from ticket_clocks
     inner join achievements
@@ -148,6 +164,7 @@ thresholds as (
 
     select
         current_ticket_objectives.agreement_id,
+        current_ticket_objectives.as_of_period_key,
         current_ticket_objectives.objective_id,
         any_value(current_ticket_objectives.priority) as priority,
         any_value(current_ticket_objectives.clock) as clock,
@@ -166,8 +183,9 @@ thresholds as (
     left join tickets_counted
         on
             current_ticket_objectives.agreement_id = tickets_counted.agreement_id
+            and current_ticket_objectives.as_of_period_key = tickets_counted.as_of_period_key
             and current_ticket_objectives.objective_id = tickets_counted.objective_id
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
@@ -221,10 +239,12 @@ rounded as (
     inner join distribution
         on
             ranks_needed.agreement_id = distribution.agreement_id
+            and ranks_needed.as_of_period_key = distribution.as_of_period_key
             and ranks_needed.objective_id = distribution.objective_id
     left join thresholds
         on
             ranks_needed.agreement_id = thresholds.agreement_id
+            and ranks_needed.as_of_period_key = thresholds.as_of_period_key
             and ranks_needed.objective_id = thresholds.objective_id
 
 ),
@@ -234,6 +254,7 @@ achievements_at_recommended as (
     -- what the recommended target would have meant over the same periods
     select
         rounded.agreement_id,
+        rounded.as_of_period_key,
         rounded.objective_id,
         count(*) filter (
             where case
@@ -245,8 +266,9 @@ achievements_at_recommended as (
     inner join achievements
         on
             rounded.agreement_id = achievements.agreement_id
+            and rounded.as_of_period_key = achievements.as_of_period_key
             and rounded.objective_id = achievements.objective_id
-    group by 1, 2
+    group by 1, 2, 3
 
 ),
 
@@ -254,6 +276,8 @@ final as (
 
     select
         rounded.agreement_id,
+        rounded.as_of_period_key,
+        rounded.is_latest,
         rounded.objective_id,
         rounded.objective_order,
         rounded.kind,
@@ -285,6 +309,7 @@ final as (
     inner join achievements_at_recommended
         on
             rounded.agreement_id = achievements_at_recommended.agreement_id
+            and rounded.as_of_period_key = achievements_at_recommended.as_of_period_key
             and rounded.objective_id = achievements_at_recommended.objective_id
 
 )

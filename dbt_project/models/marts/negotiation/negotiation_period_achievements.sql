@@ -1,8 +1,9 @@
--- one row per agreement x objective x past period: what the objective achieved in each of the
--- last var('baseline_periods', 12) periods with a measured figure (insufficient_data periods
--- are left out: they say nothing about what is achievable). The objectives are those of the
--- version in force in the agreement's latest period; their history follows the objective id
--- across versions.
+-- one row per agreement x as-of period x objective x past period: what the objective achieved
+-- in each of the last var('baseline_periods', 12) periods with a measured figure up to the
+-- as-of period (insufficient_data periods are left out: they say nothing about what is
+-- achievable). As-of periods: each review's closing period (the review pack's baseline) and the
+-- latest computed one (`sla baseline`, is_latest). The objectives are those in force in the
+-- as-of period; their history follows the objective id across versions.
 with
 
 compliance as (
@@ -11,37 +12,77 @@ compliance as (
 
 ),
 
+reviews as (
+
+    select * from {{ ref('rpt_reviews') }}
+
+),
+
 latest_periods as (
 
     select
         agreement_id,
-        max(period_index) as latest_period_index,
+        arg_max(period_key, period_index) as period_key,
+        max(period_end) as period_end,
     from compliance
     group by 1
 
 ),
 
-current_objectives as (
+as_of_points as (
 
-    select compliance.*
-    from compliance
-    inner join latest_periods
+    -- a baseline as of every review's closing period (the review pack's) and as of the latest
+    -- computed period (`sla baseline`)
+    select
+        agreement_id,
+        review_period_key as as_of_period_key,
+        review_end as as_of_end,
+    from reviews
+    union
+    select
+        agreement_id,
+        period_key as as_of_period_key,
+        period_end as as_of_end,
+    from latest_periods
+
+),
+
+as_of_objectives as (
+
+    -- the objectives of the version in force in the as-of period
+    select
+        as_of_points.agreement_id,
+        as_of_points.as_of_period_key,
+        as_of_points.as_of_end,
+        as_of_points.as_of_period_key = latest_periods.period_key as is_latest,
+        compliance.objective_id,
+        compliance.objective_order,
+        compliance.kind,
+        compliance.unit,
+        compliance.is_higher_better,
+        compliance.target as current_target,
+    from as_of_points
+    inner join compliance
         on
-            compliance.agreement_id = latest_periods.agreement_id
-            and compliance.period_index = latest_periods.latest_period_index
+            as_of_points.agreement_id = compliance.agreement_id
+            and as_of_points.as_of_end = compliance.period_end
+    inner join latest_periods
+        on as_of_points.agreement_id = latest_periods.agreement_id
 
 ),
 
 history_ranked as (
 
     select
-        compliance.agreement_id,
-        compliance.objective_id,
-        current_objectives.objective_order,
-        current_objectives.kind,
-        current_objectives.unit,
-        current_objectives.is_higher_better,
-        current_objectives.target as current_target,
+        as_of_objectives.agreement_id,
+        as_of_objectives.as_of_period_key,
+        as_of_objectives.is_latest,
+        as_of_objectives.objective_id,
+        as_of_objectives.objective_order,
+        as_of_objectives.kind,
+        as_of_objectives.unit,
+        as_of_objectives.is_higher_better,
+        as_of_objectives.current_target,
         compliance.period_key,
         compliance.period_start,
         compliance.version,
@@ -49,14 +90,18 @@ history_ranked as (
         compliance.actual,
         compliance.status,
         row_number() over (
-            partition by compliance.agreement_id, compliance.objective_id
+            partition by
+                as_of_objectives.agreement_id,
+                as_of_objectives.as_of_period_key,
+                as_of_objectives.objective_id
             order by compliance.period_start desc
         ) as period_recency,
-    from compliance
-    inner join current_objectives
+    from as_of_objectives
+    inner join compliance
         on
-            compliance.agreement_id = current_objectives.agreement_id
-            and compliance.objective_id = current_objectives.objective_id
+            as_of_objectives.agreement_id = compliance.agreement_id
+            and as_of_objectives.objective_id = compliance.objective_id
+            and as_of_objectives.as_of_end >= compliance.period_end
     where compliance.status != 'insufficient_data' and compliance.actual is not null
 
 ),
@@ -65,6 +110,8 @@ final as (
 
     select
         agreement_id,
+        as_of_period_key,
+        is_latest,
         objective_id,
         objective_order,
         kind,

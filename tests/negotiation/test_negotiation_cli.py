@@ -25,6 +25,11 @@ Proposal (partial): target 95, tiers below 95 -> 30 %, below 60 -> 80 %, within 
   Apr 5, 5, 10         -> 75 % < 95: 30 % = 300.00
   uncapped 2700.00, paid 1800.00, 3 cap hits, 4 breached periods; chronic: Jan 1 breach in
   window (no), Feb 2 (yes), Mar 3 (yes), Apr 3 (yes) -> 3 triggers
+Review pack of the Q1 review (closing 2026-03), baseline as of 2026-03 with the defaults (12
+periods, share 0.9): achieved 100, 50, 75 (n = 3), ascending 50, 75, 100: min 50, median rank
+ceil(1.5) = 2 -> 75, max 100; required ceil(0.9 x 3) = 3 -> ascending rank 1 -> 50 -> target
+50; breaches now 2 (Feb, Mar), at 50: 0. Tickets Jan-Mar ascending: 5 5 10 10 10 12 20 20 25 40
+45 50; rank ceil(0.9 x 12) = 11 -> 45 min = 2700 s -> up to 1h.
 """
 
 from __future__ import annotations
@@ -221,3 +226,18 @@ def test_proposal_validated_strictly(case: Scenario) -> None:
     result = runner.invoke(app, ["simulate", "--terms", str(bad), *_paths(case)])
     assert result.exit_code == 2
     assert f"{bad}: credit_cap: unknown field" in result.output
+
+
+def test_review_pack_targets_for_the_next_term(case: Scenario) -> None:
+    [row] = case.query(
+        "select review_period_key, periods_counted, achieved_min, achieved_median, achieved_max,"
+        " recommended_target, periods_breached, periods_breached_at_recommended,"
+        " current_within_seconds, recommended_within_seconds"
+        " from marts.rpt_review_next_term_targets where agreement_id = 'neg'"
+    )
+    assert row == ("2026-03", 3, 50, 75, 100, 50, 2, 0, 1800, 3600)
+    pack = case.paths.reports_dir / "2026-03" / "latest" / "review_packs" / "neg.html"
+    page = pack.read_text(encoding="utf-8")
+    assert "Targets for the next term" in page
+    assert "From the last 3 measured periods up to 2026-03" in page
+    assert "≥ 50 %" in page and "30 min / 1 h" in page

@@ -4,7 +4,8 @@ Generates a year of data with the project's own generator (Parquet and CSV), the
 time and peak RSS of the whole process tree for: CSV ingestion throughput; the full build of the
 year in one run, publications included (each stage's share from its Dagster step durations, and
 Parquet ingestion throughput); the ticket-clock models against a hand-written reference query
-doing the same clock work; the monthly close of a 13th month; and `make demo` after installation.
+doing the same clock work; `sla simulate` of the year under proposed terms; the monthly close
+of a 13th month; and `make demo` after installation.
 Prints a table and writes it to docs/benchmarks.md (``--small`` writes to <out>/benchmarks.md
 instead: the test suite runs it to show that the benchmark code still works).
 """
@@ -176,6 +177,39 @@ def _clock_vs_reference(
     )  # fmt: skip
 
 
+def _simulate(root: Path, warehouse: Path, scale: Scale, logs: Path) -> Measurement:
+    """``sla simulate`` of a partial proposal over the first agreement: a lower cap, a chronic
+    breach rule and a halved threshold for its ticket objectives (their clocks are recomputed)."""
+    from orchestration.lib.agreements import load_catalog
+    from orchestration.lib.agreements.durations import parse_duration
+
+    catalog = load_catalog(root / "sla_definitions")
+    agreement = catalog.agreements[sorted(catalog.agreements)[0]]
+    overrides = {
+        objective.id: {"within": f"{max(60, parse_duration(objective.within) // 2)}s"}
+        for objective in agreement.versions[-1].objectives
+        if getattr(objective, "within", None)
+    }
+    proposal = root / "proposal.yaml"
+    proposal.write_text(
+        json.dumps(
+            {
+                "agreement": agreement.id,
+                "credit_cap_pct": 10,
+                "chronic_breach": {"breaches": 2, "within_periods": 3},
+                "objectives": overrides,
+            }
+        ),
+        encoding="utf-8",
+    )  # JSON is YAML
+    command = [
+        PYTHON, "-m", "orchestration.cli", "simulate", "--terms", str(proposal),
+        "--periods", str(scale.months), "--definitions", str(root / "sla_definitions"),
+        "--warehouse", str(warehouse), "--reports", str(root / "reports"),
+    ]  # fmt: skip
+    return measure(f"simulate {scale.months} periods", command, logs)
+
+
 def _machine() -> str:
     memory = psutil.virtual_memory().total / GB
     return (
@@ -290,6 +324,12 @@ def run(scale: Scale, out: Path, report: Report, with_demo: bool) -> None:
                    "≤ 1.5", _verdict(0 < ratio <= 1.5)))  # fmt: skip
     report.add(Row("  clock stage as one dbt invocation, start-up included (s)",
                    f"{clock.stage.seconds:.1f}", "-", "-"))  # fmt: skip
+
+    # sla simulate: the year replayed under proposed terms for one agreement (docs/negotiation.md)
+    sim = check(_simulate(parquet_root, warehouse, scale, logs))
+    report.add(Row(f"simulate {scale.months} periods of one agreement under proposed terms (s)",
+                   f"{sim.seconds:.1f}", "≤ 60",
+                   _verdict(sim.returncode == 0 and sim.seconds <= 60)))  # fmt: skip
 
     # monthly close: a 13th month lands on top of the loaded year
     close_month = _month(scale.start, scale.months)

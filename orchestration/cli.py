@@ -443,6 +443,141 @@ def explain(
     _print_report(as_json, lambda: explanation_as_json(result), lambda: explanation_lines(result))
 
 
+# `sla baseline` and `sla simulate`: negotiation and revision (orchestration/lib/negotiation/;
+# docs/negotiation.md). Both compute in a scratch copy of the warehouse and publish nothing.
+PeriodsOption = Annotated[
+    int, typer.Option("--periods", help="past periods to look at (the latest ones)")
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="folder for the CSV (and HTML) files",
+        show_default="REPORTS/baselines or REPORTS/simulations/<agreement>",
+    ),
+]
+
+
+def _negotiation_catalog(definitions: Path) -> Any:
+    try:
+        return load_catalog(definitions.resolve())
+    except DefinitionsError as error:
+        raise _fail(f"definitions in {definitions} are invalid: {error.errors[0]}", 2) from None
+
+
+@app.command()
+def baseline(
+    agreement: Annotated[
+        str | None, typer.Option(help="the agreement id", show_default="none")
+    ] = None,
+    periods: PeriodsOption = 12,
+    share: Annotated[
+        str, typer.Option(help="share of periods (and tickets) the recommendation must meet")
+    ] = "0.9",
+    service: Annotated[
+        str | None,
+        typer.Option(help="a service without an agreement: its availability", show_default="none"),
+    ] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            help="a customer (name or agreement id) whose tickets to measure at --priority",
+            show_default="none",
+        ),
+    ] = None,
+    priority: Annotated[
+        str | None, typer.Option(help="with --customer: P1..P4", show_default="none")
+    ] = None,
+    clock: Annotated[
+        str, typer.Option(metavar="24x7|business", help="with --customer: the clock to measure on")
+    ] = "24x7",
+    calendar: Annotated[
+        str | None,
+        typer.Option(
+            help="with --service or --customer: the business calendar",
+            show_default="the customer's, or the calendar of an agreement naming the service",
+        ),
+    ] = None,
+    definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    reports: ReportsOption = Path(DEFAULT_REPORTS),
+    out_dir: OutOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Per objective: what was achieved per past period, its distribution, and the target (and
+    ticket threshold) met in --share of them, rounded to contract precision."""
+    from orchestration.lib.negotiation import NegotiationError
+    from orchestration.lib.negotiation.baseline import (
+        BaselineRequest,
+        compute_baseline,
+        parse_share,
+    )
+    from orchestration.lib.negotiation.output import baseline_table, periods_table, write_baseline
+
+    catalog = _negotiation_catalog(definitions)
+    if clock not in ("24x7", "business"):
+        raise _fail(f"--clock: {clock!r} is not 24x7 or business", 2)
+    try:
+        request = BaselineRequest(
+            periods=periods,
+            share=parse_share(share),
+            agreement=agreement,
+            service=service,
+            customer=customer,
+            priority=priority,
+            clock=clock,  # type: ignore[arg-type]
+            calendar=calendar,
+        )
+        result = compute_baseline(catalog, warehouse.resolve(), request)
+    except NegotiationError as error:
+        raise _fail(str(error), 2) from None
+    except Exception as error:
+        if verbose:
+            raise
+        raise _fail(f"baseline failed: {error}") from None
+    if not result.objectives:
+        raise _fail(f"{result.label}: no measured periods in the warehouse")
+    out.print(baseline_table(result))
+    out.print(periods_table(result))
+    for path in write_baseline(result, out_dir or reports / "baselines", result.agreement_id):
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def simulate(
+    terms: Annotated[
+        Path, typer.Option("--terms", help="a proposal: a full agreement file or a partial one")
+    ],
+    periods: PeriodsOption = 12,
+    definitions: DefinitionsOption = Path(DEFAULT_DEFINITIONS),
+    warehouse: WarehouseOption = Path(DEFAULT_WAREHOUSE),
+    reports: ReportsOption = Path(DEFAULT_REPORTS),
+    out_dir: OutOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Replay the last periods under proposed terms: statuses, breaches, credits, cap hits and
+    chronic-breach triggers per period and in total, beside the terms in force."""
+    from orchestration.lib.negotiation import NegotiationError
+    from orchestration.lib.negotiation.output import simulation_table, write_simulation
+    from orchestration.lib.negotiation.proposal import load_proposal
+    from orchestration.lib.negotiation.simulate import simulate as replay
+
+    catalog = _negotiation_catalog(definitions)
+    try:
+        proposal = load_proposal(terms, catalog)
+        result = replay(catalog, warehouse.resolve(), proposal, periods)
+    except NegotiationError as error:
+        raise _fail(str(error), 2) from None
+    except Exception as error:
+        if verbose:
+            raise
+        raise _fail(f"simulation failed: {error}") from None
+    out.print(simulation_table(result))
+    folder = out_dir or reports / "simulations" / proposal.agreement.id
+    for path in write_simulation(result, folder, terms.stem):
+        out.print(f"wrote {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
 

@@ -26,6 +26,7 @@ def test_bench_small_runs_every_measurement(tmp_path):
         "of which publish (s)",
         "review packs with ledgers",
         "clock stage: dbt models / reference query",
+        "simulate 2 periods of one agreement under proposed terms",
         "monthly close 2026-03",
     )
     for measure in expected:

@@ -46,6 +46,7 @@ PACKS_DEPS = [
         "rpt_review_ticket_drivers",
         "rpt_review_quarantine_reasons",
         "rpt_review_quarantine_examples",
+        "rpt_review_next_term_targets",
     ),
 ]
 RECONCILIATION_DEPS = [

@@ -445,6 +445,8 @@ class Maintenance(Strict):
     allowed_windows: Annotated[list[AllowedWindow], Field(min_length=1)] | None = Field(
         default=None, description="local times in which maintenance may be excluded"
     )
+
+
 class Claims(Strict):
     within: Days = Field(description="a credit must be claimed within this after the period ends")
 

@@ -263,6 +263,15 @@ class AtRisk:
 
 
 @dataclass(frozen=True)
+class NextTerm:
+    """Targets for the next term: the baseline as of the review's closing period."""
+
+    heading: str
+    lead: str
+    table: Table
+
+
+@dataclass(frozen=True)
 class Actions:
     heading: str
     note: str  # what overdue means
@@ -292,6 +301,8 @@ class ReviewPack:
     actions: Actions
     audience: str = "customer"  # or "internal" (AUDIENCES)
     at_risk: AtRisk | None = None  # provider-internal: None in the customer's pack
+    # after the recommendations; None without a baseline and in the customer's pack
+    next_term: NextTerm | None = None
 
     def as_json(self) -> str:
         """The model for Typst's ``sys.inputs``: strings stay text there, never markup."""
@@ -324,8 +335,8 @@ DEADLINE_NOT_SET = "not set in the agreement"
 CUSTOMER, INTERNAL = "customer", "internal"
 AUDIENCES = (CUSTOMER, INTERNAL)
 INTERNAL_NOTE = (
-    "Provider-internal: not for circulation to the customer. Adds the recommendations and the "
-    "at-risk notes to the customer's pack."
+    "Provider-internal: not for circulation to the customer. Adds the recommendations, the "
+    "targets for the next term and the at-risk notes to the customer's pack."
 )
 
 
@@ -361,6 +372,8 @@ def review_pack_model(context: dict[str, Any], audience: str = CUSTOMER) -> Revi
         actions=_actions(context),
         audience=audience,
         at_risk=_at_risk(context) if internal else None,
+        # the recommended targets are the provider's negotiating position: internal only
+        next_term=_next_term(context) if internal else None,
     )
 
 
@@ -1144,3 +1157,72 @@ def _actions(context: dict[str, Any]) -> Actions:
             blank_rows=context["empty_action_rows"],
         ),
     )
+
+
+def _next_term(context: dict[str, Any]) -> NextTerm | None:
+    """Per objective: the target now, what the last periods achieved, the target they would have
+    met in the baseline's share of periods and what it would have meant (breached periods)."""
+    rows = context.get("next_term") or []
+    if not rows:
+        return None
+    names = {o["objective_id"]: o["objective_name"] for o in context["objectives"]}
+    first = rows[0]
+    share = f"{_trim_share(first['baseline_share'])} %"
+
+    def within(seconds: int | None) -> str:
+        return "" if seconds is None else format_allowance(seconds)
+
+    return NextTerm(
+        heading="Targets for the next term",
+        lead=(
+            f"From the last {first['periods_counted']} measured periods up to "
+            f"{first['last_period_key']}: the target met in {share} of them, rounded to contract "
+            "precision (docs/negotiation.md). Percentiles by nearest rank. `sla simulate` "
+            "prices other terms."
+        ),
+        table=Table(
+            "next-term",
+            (
+                Column("Objective"),
+                Column("Target now", "num"),
+                Column("Min", "num"),
+                Column("Median", "num"),
+                Column("Max", "num"),
+                Column("Recommended", "num"),
+                Column("Breaches now / at recommended", "num"),
+                Column("Within now / recommended", "num"),
+            ),
+            tuple(
+                (
+                    *_cells(
+                        names.get(r["objective_id"]) or r["objective_id"],
+                        format_target(r["current_target"], r["unit"], r["is_higher_better"]),
+                        format_measure(r["achieved_min"], r["unit"]),
+                        format_measure(r["achieved_median"], r["unit"]),
+                        format_measure(r["achieved_max"], r["unit"]),
+                    ),
+                    Cell(
+                        format_target(r["recommended_target"], r["unit"], r["is_higher_better"]),
+                        strong=True,
+                    ),
+                    *_cells(
+                        f"{r['periods_breached']} / {r['periods_breached_at_recommended']}",
+                        " / ".join(
+                            filter(
+                                None,
+                                (
+                                    within(r["current_within_seconds"]),
+                                    within(r["recommended_within_seconds"]),
+                                ),
+                            )
+                        ),
+                    ),
+                )
+                for r in rows
+            ),
+        ),
+    )
+
+
+def _trim_share(share: Any) -> str:
+    return format(share * 100, "f").rstrip("0").rstrip(".")

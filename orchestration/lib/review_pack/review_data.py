@@ -138,6 +138,10 @@ def review_contexts(
         keep_agreement_id=False,
     )
 
+    next_term = section(
+        "rpt_review_next_term_targets", "objective_order, objective_id", keep_agreement_id=False
+    )
+
     contexts = []
     for review in reviews:
         key = (review.agreement_id, review.folder)
@@ -178,6 +182,7 @@ def review_contexts(
                     )
                 ],
                 "action_items": action_items.get(review.agreement_id, []),
+                "next_term": next_term.get(key, []),
                 "empty_action_rows": EMPTY_ACTION_ROWS,
             }
         )

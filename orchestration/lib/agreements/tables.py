@@ -171,11 +171,11 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                     days_of(v.claims.within) if v.claims else None,
                 )
             )  # fmt: skip
-            for index, window in enumerate(
+            for index, allowed in enumerate(
                 (v.maintenance.allowed_windows or []) if v.maintenance else [], start=1
             ):
                 rows["maintenance_allowed_windows"].extend(
-                    (agreement.id, v.version, index, *piece) for piece in window.day_intervals()
+                    (agreement.id, v.version, index, *piece) for piece in allowed.day_intervals()
                 )
             rows["service_fees"].extend(
                 (agreement.id, v.version, service, fee)

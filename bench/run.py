@@ -181,14 +181,14 @@ def _simulate(root: Path, warehouse: Path, scale: Scale, logs: Path) -> Measurem
     """``sla simulate`` of a partial proposal over the first agreement: a lower cap, a chronic
     breach rule and a halved threshold for its ticket objectives (their clocks are recomputed)."""
     from orchestration.lib.agreements import load_catalog
-    from orchestration.lib.agreements.durations import parse_duration
+    from orchestration.lib.agreements.schema import TicketObjective
 
     catalog = load_catalog(root / "sla_definitions")
     agreement = catalog.agreements[sorted(catalog.agreements)[0]]
     overrides = {
-        objective.id: {"within": f"{max(60, parse_duration(objective.within) // 2)}s"}
+        objective.id: {"within": f"{max(60, objective.within_seconds // 2)}s"}
         for objective in agreement.versions[-1].objectives
-        if getattr(objective, "within", None)
+        if isinstance(objective, TicketObjective)
     }
     proposal = root / "proposal.yaml"
     proposal.write_text(

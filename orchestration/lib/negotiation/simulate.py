@@ -25,30 +25,25 @@ from .scratch import COMPLIANCE_MODELS, scratch_copy
 
 IN_FORCE, PROPOSED = "in_force", "proposed"
 
+
+def _both(name: str, mart: str) -> str:
+    """A CTE ``name`` holding the agreement's rows of ``mart`` under both options: the terms in
+    force (the copy's marts before the proposal, schema ``in_force``) and the proposed ones."""
+    return f"""{name} as (
+    select 'in_force' as option, * from in_force.{mart}
+    where agreement_id = $agreement and list_contains($periods, period_key)
+    union all by name
+    select 'proposed' as option, * from marts.{mart}
+    where agreement_id = $proposed and list_contains($periods, period_key)
+)"""
+
+
 # per option and period, and per option in total (period_key 'total'): one grouping-sets query
-_PERIODS_SQL = """
+_PERIODS_SQL = f"""
 with
-credits as (
-    select 'in_force' as option, * from in_force.agreement_credits
-    where agreement_id = $agreement and list_contains($periods, period_key)
-    union all by name
-    select 'proposed' as option, * from marts.agreement_credits
-    where agreement_id = $proposed and list_contains($periods, period_key)
-),
-objectives as (
-    select 'in_force' as option, * from in_force.objective_periods
-    where agreement_id = $agreement and list_contains($periods, period_key)
-    union all by name
-    select 'proposed' as option, * from marts.objective_periods
-    where agreement_id = $proposed and list_contains($periods, period_key)
-),
-chronic as (
-    select 'in_force' as option, * from in_force.chronic_breaches
-    where agreement_id = $agreement and list_contains($periods, period_key)
-    union all by name
-    select 'proposed' as option, * from marts.chronic_breaches
-    where agreement_id = $proposed and list_contains($periods, period_key)
-),
+{_both("credits", "agreement_credits")},
+{_both("objectives", "objective_periods")},
+{_both("chronic", "chronic_breaches")},
 statuses as (
     select
         option,
@@ -100,22 +95,10 @@ group by grouping sets ((option, period_key), (option))
 order by grouping(period_key), period_key, option
 """
 
-_OBJECTIVES_SQL = """
+_OBJECTIVES_SQL = f"""
 with
-credits as (
-    select 'in_force' as option, * from in_force.objective_credits
-    where agreement_id = $agreement and list_contains($periods, period_key)
-    union all by name
-    select 'proposed' as option, * from marts.objective_credits
-    where agreement_id = $proposed and list_contains($periods, period_key)
-),
-chronic as (
-    select 'in_force' as option, * from in_force.chronic_breaches
-    where agreement_id = $agreement and list_contains($periods, period_key)
-    union all by name
-    select 'proposed' as option, * from marts.chronic_breaches
-    where agreement_id = $proposed and list_contains($periods, period_key)
-)
+{_both("credits", "objective_credits")},
+{_both("chronic", "chronic_breaches")}
 select
     credits.period_key,
     credits.objective_id,

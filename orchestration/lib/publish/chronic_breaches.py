@@ -11,10 +11,6 @@ import duckdb
 import pyarrow as pa
 
 STEM = "chronic_breaches"
-COLUMNS = (
-    "agreement_id", "period", "rule", "objectives", "breaches_in_window", "required",
-    "window_periods", "has_termination_right", "exercise_by",
-)  # fmt: skip
 
 
 def chronic_breaches_table(connection: duckdb.DuckDBPyConnection, period_key: str) -> pa.Table:

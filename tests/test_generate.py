@@ -6,13 +6,17 @@ import itertools
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
 
 from orchestration.generate import DIRTY_KINDS, GenerationSummary, generate_dataset
-from orchestration.lib.agreements import Catalog, load_catalog
+from orchestration.lib.agreements import load_catalog
 from orchestration.lib.landing_contract import SOURCES
+
+if TYPE_CHECKING:  # only the annotation of _referenced_services
+    from orchestration.lib.agreements import Catalog
 
 REPO = Path(__file__).resolve().parents[1]
 OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")

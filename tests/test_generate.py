@@ -6,6 +6,7 @@ import itertools
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -14,6 +15,9 @@ from orchestration.generate import DIRTY_KINDS, GenerationSummary, generate_data
 from orchestration.generate import SOURCES as GENERATED
 from orchestration.lib.agreements import Catalog, load_catalog
 from orchestration.lib.landing_contract import SOURCES
+
+if TYPE_CHECKING:  # only the annotation of _referenced_services
+    from orchestration.lib.agreements import Catalog
 
 REPO = Path(__file__).resolve().parents[1]
 OFFSET = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")

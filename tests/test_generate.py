@@ -13,7 +13,7 @@ import pytest
 
 from orchestration.generate import DIRTY_KINDS, GenerationSummary, generate_dataset
 from orchestration.generate import SOURCES as GENERATED
-from orchestration.lib.agreements import Catalog, load_catalog
+from orchestration.lib.agreements import load_catalog
 from orchestration.lib.landing_contract import SOURCES
 
 if TYPE_CHECKING:  # only the annotation of _referenced_services

@@ -23,3 +23,21 @@
         clock_start,
         threshold,
 {% endmacro %}
+
+{#- The counts of ``relation`` per ``keys`` and priority, and per ``keys`` over every priority
+    (priority 'all'). -#}
+{% macro reconciliation_by_priority(relation, keys) %}
+    select
+        {{ keys | join(', ') }},
+        priority,
+        {{ reconciliation_counts() }}
+    from {{ relation }}
+    group by {{ keys | join(', ') }}, priority
+    union all
+    select
+        {{ keys | join(', ') }},
+        'all' as priority,
+        {{ reconciliation_counts() }}
+    from {{ relation }}
+    group by {{ keys | join(', ') }}
+{% endmacro %}

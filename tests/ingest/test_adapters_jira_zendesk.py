@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.lib.landing import ingest_folder
+from orchestration.lib.landing import FileReport, ingest_folder
 from orchestration.lib.landing.adapters import SourceAdapter
 from orchestration.lib.landing.adapters.jira import JIRA, JiraOptions
 from orchestration.lib.landing.adapters.zendesk import ZENDESK, ZendeskOptions
@@ -36,13 +36,25 @@ def _folder(tmp_path: Path, source: str, *names: str) -> Path:
     return folder
 
 
+def _ingest(
+    connection: duckdb.DuckDBPyConnection,
+    tmp_path: Path,
+    source: str,
+    name: str,
+    adapter: SourceAdapter,
+) -> FileReport:
+    """Load the export ``name`` as the one file of ``source``; its report."""
+    folder = _folder(tmp_path, source, name)
+    (report,) = ingest_folder(
+        connection, SOURCES[source], folder, load_time=LOAD_TIME, adapter=adapter
+    )
+    return report
+
+
 def test_jira_issues_map_to_tickets_in_the_exporters_zone(tmp_path):
     connection = _warehouse()
     adapter = SourceAdapter(JIRA, JiraOptions(agreement_id="desk", timezone="Europe/London"))
-    folder = _folder(tmp_path, "tickets", "jira_issues.csv")
-    (report,) = ingest_folder(
-        connection, SOURCES["tickets"], folder, load_time=LOAD_TIME, adapter=adapter
-    )
+    report = _ingest(connection, tmp_path, "tickets", "jira_issues.csv", adapter)
     # London is UTC+0 until the last Sunday of March: 12/Mar/24 9:15 AM is 09:15 UTC, and
     # 10:00 PM is 22:00; Highest -> P1, Medium -> P3
     assert connection.execute(
@@ -66,10 +78,7 @@ def test_jira_issues_map_to_tickets_in_the_exporters_zone(tmp_path):
 def test_zendesk_ticket_pages_map_to_tickets_with_their_metric_sets(tmp_path):
     connection = _warehouse()
     adapter = SourceAdapter(ZENDESK, ZendeskOptions(agreement_id="desk"))
-    folder = _folder(tmp_path, "tickets", "zendesk_tickets.jsonl")
-    (report,) = ingest_folder(
-        connection, SOURCES["tickets"], folder, load_time=LOAD_TIME, adapter=adapter
-    )
+    report = _ingest(connection, tmp_path, "tickets", "zendesk_tickets.jsonl", adapter)
     # 35436: urgent -> P1; first response 09:00 + 25 calendar minutes = 09:25; solved 11:45
     assert connection.execute(
         "select ticket_id, priority, created_at, first_response_at, resolved_at, source_row "
@@ -89,11 +98,9 @@ def test_zendesk_ticket_pages_map_to_tickets_with_their_metric_sets(tmp_path):
 def test_zendesk_agent_work_time_events_are_the_status_history(tmp_path):
     connection = _warehouse()
     adapter = SourceAdapter(ZENDESK, ZendeskOptions(agreement_id="desk"))
-    tickets = _folder(tmp_path, "tickets", "zendesk_tickets.jsonl")
-    ingest_folder(connection, SOURCES["tickets"], tickets, load_time=LOAD_TIME, adapter=adapter)
-    events = _folder(tmp_path, "ticket_events", "zendesk_ticket_metric_events.jsonl")
-    (report,) = ingest_folder(
-        connection, SOURCES["ticket_events"], events, load_time=LOAD_TIME, adapter=adapter
+    _ingest(connection, tmp_path, "tickets", "zendesk_tickets.jsonl", adapter)
+    report = _ingest(
+        connection, tmp_path, "ticket_events", "zendesk_ticket_metric_events.jsonl", adapter
     )
     # agent_work_time: activate -> open, pause -> pending, fulfill -> solved; the reply_time
     # event (record 2) is not a status change

@@ -24,35 +24,9 @@ samples as (
 
 ),
 
-by_priority as (
-
-    select
-        agreement_id,
-        ticket_sample,
-        priority,
-        {{ reconciliation_counts() }}
-    from samples
-    group by agreement_id, ticket_sample, priority
-
-),
-
-all_priorities as (
-
-    select
-        agreement_id,
-        ticket_sample,
-        'all' as priority,
-        {{ reconciliation_counts() }}
-    from samples
-    group by agreement_id, ticket_sample
-
-),
-
 grouped as (
 
-    select * from by_priority
-    union all
-    select * from all_priorities
+    {{ reconciliation_by_priority('samples', ['agreement_id', 'ticket_sample']) }}
 
 ),
 

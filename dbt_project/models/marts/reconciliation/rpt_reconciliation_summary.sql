@@ -10,35 +10,9 @@ reconciliation as (
 
 ),
 
-by_priority as (
-
-    select
-        agreement_id,
-        period_key,
-        priority,
-        {{ reconciliation_counts() }}
-    from reconciliation
-    group by agreement_id, period_key, priority
-
-),
-
-all_priorities as (
-
-    select
-        agreement_id,
-        period_key,
-        'all' as priority,
-        {{ reconciliation_counts() }}
-    from reconciliation
-    group by agreement_id, period_key
-
-),
-
 grouped as (
 
-    select * from by_priority
-    union all
-    select * from all_priorities
+    {{ reconciliation_by_priority('reconciliation', ['agreement_id', 'period_key']) }}
 
 ),
 

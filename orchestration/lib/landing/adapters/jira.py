@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-from pydantic import field_validator
+from pydantic import BaseModel, field_validator
 
 from orchestration.lib.landing.adapters.common import (
     UNMAPPED,
@@ -64,9 +64,9 @@ def _stamp(options: JiraOptions) -> Callable[[str], str]:
 
 
 class JiraIssueCsv:
-    name = "jira_issue_csv"
-    sources = ("tickets",)
-    options_model = JiraOptions
+    name: str = "jira_issue_csv"
+    sources: tuple[str, ...] = ("tickets",)
+    options_model: type[BaseModel] = JiraOptions
 
     def read(
         self,

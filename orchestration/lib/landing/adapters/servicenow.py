@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from pydantic import BaseModel
 
 from orchestration.lib.landing.adapters.common import (
     UNMAPPED,
@@ -122,9 +123,9 @@ SELECTS = {
 
 
 class ServiceNowIncidentLog:
-    name = "servicenow_incident_log"
-    sources = tuple(SELECTS)
-    options_model = ServiceNowOptions
+    name: str = "servicenow_incident_log"
+    sources: tuple[str, ...] = tuple(SELECTS)
+    options_model: type[BaseModel] = ServiceNowOptions
 
     def read(
         self,

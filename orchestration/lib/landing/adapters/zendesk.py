@@ -142,9 +142,9 @@ def _ticket_events() -> str:
 
 
 class ZendeskIncrementalExport:
-    name = "zendesk_incremental_export"
-    sources = tuple(ARRAYS)
-    options_model = ZendeskOptions
+    name: str = "zendesk_incremental_export"
+    sources: tuple[str, ...] = tuple(ARRAYS)
+    options_model: type[BaseModel] = ZendeskOptions
 
     def read(
         self,

@@ -135,11 +135,11 @@ def catalog_rows(catalog: Catalog) -> dict[str, list[tuple[Any, ...]]]:
                     v.maintenance.max_minutes_per_period if v.maintenance else None,
                 )
             )  # fmt: skip
-            for index, window in enumerate(
+            for index, allowed in enumerate(
                 (v.maintenance.allowed_windows or []) if v.maintenance else [], start=1
             ):
                 rows["maintenance_allowed_windows"].extend(
-                    (agreement.id, v.version, index, *piece) for piece in window.day_intervals()
+                    (agreement.id, v.version, index, *piece) for piece in allowed.day_intervals()
                 )
             for order, o in enumerate(v.objectives, start=1):
                 rows["objectives"].append(

@@ -16,10 +16,17 @@ final as (
         down_minutes > agreed_minutes
         or data_minutes > agreed_minutes
         or agreed_minutes != period_minutes - excluded_minutes
+        or unknown_minutes != agreed_minutes - data_minutes
         or (
+            -- missing_data down counts the unknown minutes as downtime too
             data_minutes > 0
             and actual
-            != cast((agreed_minutes - down_minutes) * 100 as double) / agreed_minutes
+            != cast(
+                (
+                    agreed_minutes - down_minutes
+                    - case when missing_data = 'down' then unknown_minutes else 0 end
+                ) * 100 as double
+            ) / agreed_minutes
         )
 
 )

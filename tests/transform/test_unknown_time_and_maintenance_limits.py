@@ -48,10 +48,15 @@ MAINTENANCE = {
 }
 
 
-def _agreement(agreement_id: str, service: str, target: str, **terms: object) -> str:
+def _agreement(
+    agreement_id: str,
+    service: str,
+    target: str,
+    version: dict[str, object] | None = None,
+    **terms: object,
+) -> str:
     """One monthly agreement with one availability objective (tier 10 % below the target);
-    `terms` go to the objective (missing_data) or, as `version`, to the version."""
-    version = terms.pop("version", {})
+    `terms` go to the objective (missing_data), `version` to the version (maintenance)."""
     objective = {"id": "availability", "kind": "availability", "service": service,
                  "target": float(target), **terms,
                  "credits": [{"below": float(target), "credit_pct": 10}]}  # fmt: skip
@@ -59,7 +64,7 @@ def _agreement(agreement_id: str, service: str, target: str, **terms: object) ->
         "id": agreement_id, "customer": f"{agreement_id} customer", "provider": "Northwind",
         "currency": "EUR", "period": "monthly", "calendar": "utc-24x7",
         "versions": [{"version": 1, "effective_from": dt.date(2026, 3, 1),
-                      "monthly_fee": 1000.0, **version, "objectives": [objective]}],
+                      "monthly_fee": 1000.0, **(version or {}), "objectives": [objective]}],
     }  # fmt: skip
     return yaml.safe_dump(document, sort_keys=False)
 

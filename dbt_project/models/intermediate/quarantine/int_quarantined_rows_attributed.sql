@@ -61,6 +61,21 @@ ticket_owners as (
 
 ),
 
+service_rows as (
+
+    -- the two staging tables have the same columns, from one macro (quarantined_rows)
+    select
+        'probes' as source,  -- noqa: RF04
+        *,
+    from quarantined_probes
+    union all
+    select
+        'maintenance' as source,  -- noqa: RF04
+        *,
+    from quarantined_maintenance
+
+),
+
 final as (
 
     select
@@ -87,7 +102,7 @@ final as (
     inner join ticket_owners on quarantined_ticket_events.ticket_id = ticket_owners.ticket_id
     union all
     select
-        'probes' as source,  -- noqa: RF04
+        source,
         source_file,
         source_row,
         reason_code,
@@ -95,18 +110,7 @@ final as (
         event_at,
         null::varchar as agreement_id,
         service_id,
-    from quarantined_probes
-    union all
-    select
-        'maintenance' as source,  -- noqa: RF04
-        source_file,
-        source_row,
-        reason_code,
-        reason,
-        event_at,
-        null::varchar as agreement_id,
-        service_id,
-    from quarantined_maintenance
+    from service_rows
 
 )
 

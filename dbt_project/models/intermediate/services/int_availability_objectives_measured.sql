@@ -56,17 +56,7 @@ minutes_counted as (
 final as (
 
     select
-        agreement_id,
-        period_key,
-        objective_id,
-        service_id,
-        min_downtime_minutes,
-        period_minutes,
-        excluded_minutes,
-        agreed_minutes,
-        data_minutes,
-        down_minutes,
-        short_down_minutes,
+        * exclude (kind, period_start_at, period_end_at, is_in_run_window),
         -- one division of exact integers: the double is the correctly rounded ratio, so
         -- comparisons with targets and tier thresholds are exact at the boundaries.
         -- null without any data: an uptime of 100 % observed from nothing would mislead.
@@ -85,9 +75,6 @@ final as (
                     / agreed_minutes
         end as actual,
         data_minutes as sample_size,
-        coverage_pct,
-        missing_data,
-        unknown_minutes,
         -- the uptime were every unknown minute down: what a certain verdict must survive
         case
             when data_minutes > 0

@@ -10,7 +10,11 @@ with
 
 windows as (
 
-    select * from {{ ref('int_maintenance_windows_assessed') }}
+    -- the calendar's zone under a name that is not also a function's
+    select
+        *,
+        timezone as calendar_timezone,
+    from {{ ref('int_maintenance_windows_assessed') }}
 
 ),
 
@@ -32,7 +36,7 @@ minutes_expanded as (
         announced_at,
         is_notice_met,
         maintenance_max_minutes,
-        timezone as calendar_timezone,
+        calendar_timezone,
         unnest({{ window_minutes('starts_at', 'ends_at') }}) as minute_at,
     from windows
 

@@ -238,7 +238,7 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
     assert workbook.properties.created == dt.datetime(2026, 4, 1)
 
 
-def test_split_ledger_files_hold_one_row_type_each_with_the_ledger_columns(reports: Path):
+def test_split_ledger_files_hold_objective_lines_and_totals_with_the_ledger_columns(reports: Path):
     for period in PERIODS:
         ledger = _ledger(reports, period)
         objectives = _ledger(reports, period, "credits_objectives.csv")
@@ -246,10 +246,10 @@ def test_split_ledger_files_hold_one_row_type_each_with_the_ledger_columns(repor
         for name in ("credits_objectives", "credits_totals"):
             header = pq.read_schema(reports / period / "latest" / f"{name}.parquet").names
             assert tuple(header) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS), name
-        assert {r["row_type"] for r in objectives} == {"objective"}
+        assert {r["row_type"] for r in objectives} <= {"objective", "penalty"}
         assert {r["row_type"] for r in totals} == {"agreement_total"}
         # the same rows as credits.csv, in its order: nothing lost, nothing added
-        assert objectives == [r for r in ledger if r["row_type"] == "objective"]
+        assert objectives == [r for r in ledger if r["row_type"] in ("objective", "penalty")]
         assert totals == [r for r in ledger if r["row_type"] == "agreement_total"]
 
 
@@ -268,11 +268,14 @@ def test_credits_totals_sum_to_the_booked_amounts(reports: Path):
     ]
     # the sum a spreadsheet makes of the file is the amount to book, not twice it
     assert sum(Decimal(r["credit_amount"]) for r in quarter) == Decimal("4975.00")
-    # the objective rows hold the credits; the penalties are the ledger's penalty rows
+    # the objective lines hold the credits (3,825.00) and the penalties (1,150.00): their sum is
+    # the booked amount too, 3,825.00 + 1,150.00 = 4,975.00
     objectives = _ledger(reports, "2026-Q1", "credits_objectives.csv")
-    assert sum(Decimal(r["credit_amount"]) for r in objectives) == Decimal("3825.00")
-    penalties = [r for r in _ledger(reports, "2026-Q1") if r["row_type"] == "penalty"]
+    credits = [r for r in objectives if r["row_type"] == "objective"]
+    assert sum(Decimal(r["credit_amount"]) for r in credits) == Decimal("3825.00")
+    penalties = [r for r in objectives if r["row_type"] == "penalty"]
     assert sum(Decimal(r["credit_amount"]) for r in penalties) == Decimal("1150.00")
+    assert sum(Decimal(r["credit_amount"]) for r in objectives) == Decimal("4975.00")
 
 
 def test_credits_by_currency_are_the_hand_computed_totals(reports: Path):

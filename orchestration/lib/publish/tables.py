@@ -15,8 +15,9 @@ import pyarrow as pa
 
 LEDGER_MONEY_COLUMNS = ("fee_amount", "credit_amount", "credit_amount_uncapped", "cap_amount")
 
-OBJECTIVE_ROWS = "objective"
-TOTAL_ROWS = "agreement_total"
+# an objective's lines: its credit and, with a penalty clause, its penalty (they sum to the total)
+OBJECTIVE_ROWS = ("objective", "penalty")
+TOTAL_ROWS = ("agreement_total",)
 
 # the run id is known only when a run publishes: it goes right after definitions_version (the
 # 16th column of the ledger, the last of the compliance table)
@@ -47,18 +48,18 @@ def ledger_table(
     period_key: str,
     run_id: str,
     *,
-    row_type: str | None = None,
+    row_type: tuple[str, ...] | None = None,
 ) -> pa.Table:
     """The credits ledger of one period: objective rows, then one agreement_total row each.
 
-    ``row_type`` keeps only the rows of that type (:data:`OBJECTIVE_ROWS` or
+    ``row_type`` keeps only the rows of those types (:data:`OBJECTIVE_ROWS` or
     :data:`TOTAL_ROWS`), in the same order and with the same columns.
     """
     table = connection.execute(
         "select * exclude (line_number) from marts.credits_ledger "
-        "where period = $period and coalesce(row_type = $row_type, true) "
+        "where period = $period and coalesce(list_contains($row_types, row_type), true) "
         "order by line_number",
-        {"period": period_key, "row_type": row_type},
+        {"period": period_key, "row_types": list(row_type) if row_type else None},
     ).to_arrow_table()
     return _with_run_id(table, run_id)
 

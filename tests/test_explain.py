@@ -14,9 +14,9 @@ p1-response (P1 first response within 30 min = 1800 s, evaluated at 1 Apr 00:00 
   T3 3600 s breached; T5 never answered: 23:00 -> 1 Apr 00:00 = 3600 s, breached at 23:30
 - T4 (23:50, answered after the evaluation time) has used 600 s: not counted yet; T6 (P9) was
   quarantined -> 2 of 4 within = 50 % < 90: 30 % of 1000.00 = 300.00
-credit: cap 20 % of 1000.00 = 200.00, allocated in objective order: uptime 100.00, then
-p1-response min(300.00, 200.00 - 100.00) = 100.00; 400.00 before the cap, 200.00 paid
-(>= the minimum 5.00).
+credit: cap 20 % of 1000.00 = 200.00, shared pro rata to the uncapped credits (100.00 + 300.00
+= 400.00): uptime 200.00 x 100 / 400 = 50.00, p1-response 200.00 x 300 / 400 = 150.00 (whole
+cents, nothing left to distribute); 400.00 before the cap, 200.00 paid (>= the minimum 5.00).
 """
 
 # the expected terminal lines are kept whole, as a reader sees them
@@ -89,7 +89,7 @@ def test_explain_availability_text(case: Scenario) -> None:
         "  2026-03-20 02:00:00  2026-03-20 03:00:00  2026-03-15 02:00:00    432000      172800  applied",
         "  2026-03-25 00:00:00  2026-03-25 00:30:00  2026-03-24 12:00:00     43200      172800  refused: notice too short",
         "tier matched: 1 (below 99.9 -> 10 % of 1000.00)",
-        "credit: 100.00 EUR before the cap, 100.00 after the cap (capped: no), 100.00 paid after"
+        "credit: 100.00 EUR before the cap, 50.00 after the cap (capped: yes), 50.00 paid after"
         " the minimum (below minimum: no)",
         CREDIT_TOTAL,
         "adjustments: none",
@@ -116,7 +116,7 @@ def test_explain_ticket_objective_text(case: Scenario) -> None:
         "  T6      2026-03-15 08:00:00  quarantined: priority is not one of P1, P2, P3, P4",
         "  T4      2026-03-31 23:50:00  not counted yet: within its allowance at the evaluation time",
         "tier matched: 1 (below 90 -> 30 % of 1000.00)",
-        "credit: 300.00 EUR before the cap, 100.00 after the cap (capped: yes), 100.00 paid after"
+        "credit: 300.00 EUR before the cap, 150.00 after the cap (capped: yes), 150.00 paid after"
         " the minimum (below minimum: no)",
         CREDIT_TOTAL,
         "adjustments: none",
@@ -154,7 +154,7 @@ def test_explain_ticket_objective_json(case: Scenario) -> None:
     assert data["credit"] == {
         "tier_rank": 1, "tier_comparator": "below", "tier_threshold": "90.0000",
         "credit_pct": "30.0000", "fee_amount": "1000.00", "credit_amount_uncapped": "300.00",
-        "credit_amount_capped": "100.00", "credit_amount": "100.00", "currency": "EUR",
+        "credit_amount_capped": "150.00", "credit_amount": "150.00", "currency": "EUR",
         "is_capped": True, "is_below_minimum": False,
     }  # fmt: skip
     assert data["agreement_credit"]["cap_amount"] == "200.00"  # 20 % of 1000.00
@@ -186,8 +186,9 @@ def test_explain_availability_json(case: Scenario) -> None:
     ]
     assert data["figure"]["actual"] == "99.8654"  # 44,520 / 44,580 x 100 = 99.86541...
     assert data["figure"]["coverage_pct"] == "99.7308"  # 44,460 / 44,580 x 100
-    assert data["credit"]["credit_amount"] == "100.00"  # 10 % of 1000.00, first in cap order
-    assert data["credit"]["is_capped"] is False
+    # 10 % of 1000.00 = 100.00 before the cap; its pro-rata share of the 200.00 cap: 50.00
+    assert data["credit"]["credit_amount"] == "50.00"
+    assert data["credit"]["is_capped"] is True
 
 
 @pytest.mark.parametrize(
@@ -237,7 +238,7 @@ def test_explain_figures_are_the_published_ones(case: Scenario) -> None:
         published
         == explained
         == {
-            "uptime": ("99.8654", "100.00", "100.00"),
-            "p1-response": ("50.0000", "300.00", "100.00"),
+            "uptime": ("99.8654", "100.00", "50.00"),
+            "p1-response": ("50.0000", "300.00", "150.00"),
         }
     )

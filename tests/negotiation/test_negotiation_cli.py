@@ -236,8 +236,10 @@ def test_review_pack_targets_for_the_next_term(case: Scenario) -> None:
         " from marts.rpt_review_next_term_targets where agreement_id = 'neg'"
     )
     assert row == ("2026-03", 3, 50, 75, 100, 50, 2, 0, 1800, 3600)
-    pack = case.paths.reports_dir / "2026-03" / "latest" / "review_packs" / "neg.html"
-    page = pack.read_text(encoding="utf-8")
+    packs = case.paths.reports_dir / "2026-03" / "latest" / "review_packs"
+    # the recommended targets are the provider's negotiating position: the internal pack only
+    assert "Targets for the next term" not in (packs / "neg.html").read_text(encoding="utf-8")
+    page = (packs / "neg.internal.html").read_text(encoding="utf-8")
     assert "Targets for the next term" in page
     assert "From the last 3 measured periods up to 2026-03" in page
     assert "≥ 50 %" in page and "30 min / 1 h" in page

@@ -222,9 +222,9 @@ def test_ledger_xlsx_holds_numeric_values_with_two_decimals(reports: Path):
     for name in workbook.sheetnames:
         cells_of = [c for row in workbook[name].iter_rows() for c in row]
         assert not [c for c in cells_of if c.data_type == "f"], f"formulas in {name}"
-    # each split sheet sums as it is: objectives (credits only) 1,275.00 + 2,550.00, totals
-    # 3,825.00 + 150.00 + 1,000.00 of penalties = 4,975.00 (USD)
-    for name, expected in (("objectives", 3825.00), ("totals", 4975.00)):
+    # each split sheet sums as it is to the amount to book: objectives (credits 1,275.00 +
+    # 2,550.00 and penalties 150.00 + 1,000.00), totals 3,825.00 + 1,150.00 = 4,975.00 (USD)
+    for name, expected in (("objectives", 4975.00), ("totals", 4975.00)):
         split = workbook[name]
         names = [cell.value for cell in split[1]]
         assert tuple(names) == (*LEDGER_COLUMNS, *LEDGER_EXTRA_COLUMNS)

@@ -10,7 +10,7 @@ worked out by hand from the landing rows written here, following docs/kpi_rules.
 - breached when actual < target (latency: >); met at or beyond; insufficient_data when nothing
   was measured, CSAT below min_responses, or availability met on < 90 % coverage;
 - credit = round_half_up(fee x pct / 100, 2) per objective, most severe tier crossed strictly,
-  cap allocated in objective order, nothing paid when the total is below min_credit_amount.
+  cap shared pro rata, nothing paid when the total is below min_credit_amount.
 
 March 2026 in UTC has 31 x 1440 = 44,640 minutes; February 40,320; Q1 129,600. Most services
 here are probed only in the minutes that matter ("sparse"): their downtime still counts against
@@ -361,7 +361,7 @@ def total(case: Scenario, agreement: str, period: str) -> dict:
                                                          "period_key": period})  # fmt: skip
 
 
-def test_cap_binds_in_objective_order_with_half_up_rounding(case: Scenario) -> None:
+def test_cap_binds_shared_pro_rata_with_half_up_rounding(case: Scenario) -> None:
     # svc-a: 60 down minutes of 44,640 -> 44,580 x 100 / 44,640 = 99.8655... < 99.9, probed
     # for 16 days (23,040 minutes): the breach stands on any coverage. avail-a's tier: 10 % of
     # 1,234.55 = 123.455 -> half-up 123.46; avail-b (same service): 15 % = 185.1825 -> 185.18
@@ -370,15 +370,17 @@ def test_cap_binds_in_objective_order_with_half_up_rounding(case: Scenario) -> N
     assert (a["status"], a["down_minutes"], a["agreed_minutes"]) == ("breached", 60, 44_640)
     assert (a["sample_size"], a["coverage_pct"]) == (23_040, 23_040 * 100 / 44_640)
     assert a["margin"] == 44_580 * 100 / 44_640 - 99.9
-    # cap 20 % of 1,234.55 = 246.91; 123.46 + 185.18 = 308.64 > 246.91: avail-a (first) keeps
-    # 123.46, avail-b gets the remainder 246.91 - 123.46 = 123.45, csat 0
+    # cap 20 % of 1,234.55 = 246.91; 123.46 + 185.18 = 308.64 > 246.91: shared pro rata in cents
+    # (docs/kpi_rules.md): avail-a 24,691 x 12,346 / 30,864 = 9,876 rest 22,222; avail-b
+    # 24,691 x 18,518 / 30,864 = 14,814 rest 8,642. Floors 9,876 + 14,814 = 24,690: the one
+    # missing cent goes to the largest remainder (avail-a): 98.77 + 148.14 = 246.91; csat 0
     ca = credit(case, "cap-co", "2026-03", "avail-a")
     cb = credit(case, "cap-co", "2026-03", "avail-b")
     assert (ca["credit_amount_uncapped"], ca["credit_amount"], ca["is_capped"]) == (
-        Decimal("123.46"), Decimal("123.46"), False,
+        Decimal("123.46"), Decimal("98.77"), True,
     )  # fmt: skip
     assert (cb["credit_amount_uncapped"], cb["credit_amount"], cb["is_capped"]) == (
-        Decimal("185.18"), Decimal("123.45"), True,
+        Decimal("185.18"), Decimal("148.14"), True,
     )  # fmt: skip
     t = total(case, "cap-co", "2026-03")
     assert t["cap_amount"] == Decimal("246.91")

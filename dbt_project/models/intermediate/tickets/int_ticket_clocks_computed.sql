@@ -1,15 +1,10 @@
 -- one row per ticket x ticket objective (first_response, resolution) of the agreement version
 -- in force at the ticket's creation: time on the objective's clock, pauses, deadline, verdict
 -- and the period the ticket counts in. All clock arithmetic is in exact integer microseconds
--- (macros/clock_micros.sql); business time comes from asof joins over cumulative working time.
--- DuckDB turns an asof join whose left side it estimates as small into a nested loop join;
--- its estimate after the range join on versions is far too low (a million rows -> a 200 M row
--- loop), so this model always keeps real asof joins
-{{ config(
-    pre_hook="set asof_loop_join_threshold = 0",
-    post_hook="reset asof_loop_join_threshold",
-) }}
-
+-- (macros/clock_micros.sql); business time comes from cumulative working time, the working
+-- interval of each instant (or reading) found by a hash join on its day (or its 4 working
+-- hours) plus the interval's bounds: no asof join, whose sort of a million probes cost about
+-- a second each (docs/benchmarks.md)
 with
 
 tickets as (
@@ -82,6 +77,69 @@ agreements_evaluated as (
     from agreements
     inner join calendars
         on agreements.calendar_id = calendars.calendar_id
+
+),
+
+intervals_sequenced as (
+
+    -- an instant reads the working interval it falls in, or the last one before it (a night,
+    -- a weekend): the interval holds the instants from its start to the next one's start
+    select
+        *,
+        lead(start_at) over (partition by calendar_id order by start_at) as next_start_at,
+    from working_intervals
+
+),
+
+intervals_last_day as (
+
+    -- the last day an instant can be looked up on: every instant the clocks read (creation,
+    -- stop, pause bounds, read_at) is at or before the run's evaluation time
+    select
+        greatest(
+            (select max({{ utc_day_index('start_at') }}) from working_intervals),
+            (select max({{ utc_day_index('evaluated_at') }}) from agreements_evaluated)
+        ) as day_index,
+
+),
+
+intervals_by_day as (
+
+    -- every UTC day on which an instant can read the interval: from its start to the next
+    -- interval's start (the last interval: to intervals_last_day). held_until_at is a plain
+    -- bound (no `or ... is null`): a disjunction in a left join's condition turns DuckDB's hash
+    -- join into a nested loop
+    select
+        intervals_sequenced.*,
+        coalesce(intervals_sequenced.next_start_at, cast('infinity' as timestamp))
+            as held_until_at,
+        unnest(generate_series(
+            {{ utc_day_index('intervals_sequenced.start_at') }},
+            coalesce(
+                {{ utc_day_index('intervals_sequenced.next_start_at') }},
+                intervals_last_day.day_index
+            )
+        )) as day_index,
+    from intervals_sequenced
+    cross join intervals_last_day
+
+),
+
+intervals_by_reading as (
+
+    -- every 4 working hours a clock reading in (micros_before, micros_before + working] can
+    -- fall in: readings are contiguous, so each has one interval (none past the last one)
+    select
+        working_intervals.*,
+        working_intervals.micros_before + working_intervals.working_seconds * 1000000
+            as micros_until,
+        unnest(generate_series(
+            {{ reading_index('working_intervals.micros_before') }},
+            {{ reading_index(
+                'working_intervals.micros_before + working_intervals.working_seconds * 1000000'
+            ) }}
+        )) as reading_index,
+    from working_intervals
 
 ),
 
@@ -247,14 +305,12 @@ ticket_objectives_clocked as (
             'ticket_objectives_bounded.clock', 'until_interval',
             'ticket_objectives_bounded.measured_until') }} as until_clock_micros,
     from ticket_objectives_bounded
-    asof left join working_intervals as created_interval
-        on
-            ticket_objectives_bounded.calendar_id = created_interval.calendar_id
-            and ticket_objectives_bounded.created_at >= created_interval.start_at
-    asof left join working_intervals as until_interval
-        on
-            ticket_objectives_bounded.calendar_id = until_interval.calendar_id
-            and ticket_objectives_bounded.measured_until >= until_interval.start_at
+    {{ join_interval_at(
+        'created_interval', 'ticket_objectives_bounded.calendar_id',
+        'ticket_objectives_bounded.created_at') }}
+    {{ join_interval_at(
+        'until_interval', 'ticket_objectives_bounded.calendar_id',
+        'ticket_objectives_bounded.measured_until') }}
     where ticket_objectives_bounded.clock = 'business'
 
 ),
@@ -337,14 +393,10 @@ pauses_clocked as (
             'pauses_bounded.clock', 'end_interval', 'pauses_bounded.pause_end_at') }}
             as end_clock_micros,
     from pauses_bounded
-    asof left join working_intervals as start_interval
-        on
-            pauses_bounded.calendar_id = start_interval.calendar_id
-            and pauses_bounded.pause_start_at >= start_interval.start_at
-    asof left join working_intervals as end_interval
-        on
-            pauses_bounded.calendar_id = end_interval.calendar_id
-            and pauses_bounded.pause_end_at >= end_interval.start_at
+    {{ join_interval_at(
+        'start_interval', 'pauses_bounded.calendar_id', 'pauses_bounded.pause_start_at') }}
+    {{ join_interval_at(
+        'end_interval', 'pauses_bounded.calendar_id', 'pauses_bounded.pause_end_at') }}
 
 ),
 
@@ -419,10 +471,9 @@ deadlines_found as (
             'clocks_measured.clock', 'deadline_interval',
             'clocks_measured.deadline_clock_micros') }} as deadline_at,
     from clocks_measured
-    asof left join working_intervals as deadline_interval
-        on
-            clocks_measured.calendar_id = deadline_interval.calendar_id
-            and clocks_measured.deadline_clock_micros > deadline_interval.micros_before
+    {{ join_interval_reaching(
+        'deadline_interval', 'clocks_measured.calendar_id',
+        'clocks_measured.deadline_clock_micros') }}
     where clocks_measured.clock = 'business'
 
 ),
@@ -501,10 +552,8 @@ reads_open_at_period_end as (
         {{ clock_micros_at('read_points.clock', 'read_interval', 'read_points.read_at') }}
             as read_clock_micros,
     from read_points
-    asof left join working_intervals as read_interval
-        on
-            read_points.calendar_id = read_interval.calendar_id
-            and read_points.read_at >= read_interval.start_at
+    {{ join_interval_at(
+        'read_interval', 'read_points.calendar_id', 'read_points.read_at') }}
     where read_points.measured_until > read_points.read_at
 
 ),

@@ -1,6 +1,6 @@
 -- one row per calendar, local day and working interval, in naive UTC, with the calendar's
 -- cumulative working time before each interval: business time between two instants is the
--- difference of the cumulative time at each (found by an asof join on start_at)
+-- difference of the cumulative time at each (macros/clock_micros.sql, join_interval_at)
 with
 
 calendars as (

@@ -105,7 +105,7 @@ def _close_dbt_duckdb() -> None:
     environment = DuckDBConnectionManager._ENV
     if environment is not None:
         environment.close()
-    DuckDBConnectionManager.close_all_connections()
+    DuckDBConnectionManager.close_all_connections()  # type: ignore[no-untyped-call]
 
 
 def _profiles_dir(warehouse: Path, folder: Path) -> Path:
@@ -127,7 +127,8 @@ def _manifest(catalog: str) -> Any:
 
     path = DBT_TARGET_DIR / "manifest.json"
     files = [DBT_PROJECT_DIR / "dbt_project.yml", *(DBT_PROJECT_DIR / "dbt_project").rglob("*")]
-    if not path.exists() or path.stat().st_mtime < max(f.stat().st_mtime for f in files):
+    newest = max(f.stat().st_mtime for f in files if f.is_file())
+    if not path.exists() or path.stat().st_mtime < newest:
         return None
     manifest = Manifest.from_writable_manifest(WritableManifest.read_and_check_versions(str(path)))
     for node in [*manifest.nodes.values(), *manifest.sources.values()]:
@@ -135,8 +136,9 @@ def _manifest(catalog: str) -> Any:
         if parsed_in is None or parsed_in == catalog:
             continue
         node.database = catalog
-        if getattr(node, "relation_name", None):
-            node.relation_name = node.relation_name.replace(f'"{parsed_in}".', f'"{catalog}".', 1)
+        relation_name = getattr(node, "relation_name", None)
+        if relation_name:
+            node.relation_name = relation_name.replace(f'"{parsed_in}".', f'"{catalog}".', 1)
     return manifest
 
 

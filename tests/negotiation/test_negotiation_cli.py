@@ -29,7 +29,9 @@ Review pack of the Q1 review (closing 2026-03), baseline as of 2026-03 with the 
 periods, share 0.9): achieved 100, 50, 75 (n = 3), ascending 50, 75, 100: min 50, median rank
 ceil(1.5) = 2 -> 75, max 100; required ceil(0.9 x 3) = 3 -> ascending rank 1 -> 50 -> target
 50; breaches now 2 (Feb, Mar), at 50: 0. Tickets Jan-Mar ascending: 5 5 10 10 10 12 20 20 25 40
-45 50; rank ceil(0.9 x 12) = 11 -> 45 min = 2700 s -> up to 1h.
+45 50; rank ceil(0.9 x 12) = 11 -> 45 min = 2700 s -> up to 1h. What target 50 would have
+cost: the tiers move by 50 - 90 = -40 to below 50 -> 10 %, below 20 -> 40 %; Jan 100, Feb 50
+(not strictly below 50), Mar 75 cross none -> 0.00; in force Feb 400.00 + Mar 100.00 = 500.00.
 """
 
 from __future__ import annotations
@@ -243,3 +245,14 @@ def test_review_pack_targets_for_the_next_term(case: Scenario) -> None:
     assert "Targets for the next term" in page
     assert "From the last 3 measured periods up to 2026-03" in page
     assert "≥ 50 %" in page and "30 min / 1 h" in page
+
+
+def test_review_pack_prices_the_recommended_target(case: Scenario) -> None:
+    [row] = case.query(
+        "select currency, credit_amount_in_force, credit_amount_at_recommended"
+        " from marts.rpt_review_next_term_targets where agreement_id = 'neg'"
+    )
+    assert row == ("EUR", 500, 0)  # module docstring: Feb 400.00 + Mar 100.00; none at 50
+    page = case.paths.reports_dir / "2026-03" / "latest" / "review_packs" / "neg.internal.html"
+    text = page.read_text(encoding="utf-8")
+    assert "Credits now / at recommended (EUR)" in text and "500.00 / 0.00" in text

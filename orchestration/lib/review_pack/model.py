@@ -1161,7 +1161,8 @@ def _actions(context: dict[str, Any]) -> Actions:
 
 def _next_term(context: dict[str, Any]) -> NextTerm | None:
     """Per objective: the target now, what the last periods achieved, the target they would have
-    met in the baseline's share of periods and what it would have meant (breached periods)."""
+    met in the baseline's share of periods and what it would have meant: breached periods and
+    credits before the cap (negotiation_baselines), beside those under the target now."""
     rows = context.get("next_term") or []
     if not rows:
         return None
@@ -1190,6 +1191,7 @@ def _next_term(context: dict[str, Any]) -> NextTerm | None:
                 Column("Max", "num"),
                 Column("Recommended", "num"),
                 Column("Breaches now / at recommended", "num"),
+                Column(f"Credits now / at recommended ({first['currency']})", "num"),
                 Column("Within now / recommended", "num"),
             ),
             tuple(
@@ -1207,6 +1209,8 @@ def _next_term(context: dict[str, Any]) -> NextTerm | None:
                     ),
                     *_cells(
                         f"{r['periods_breached']} / {r['periods_breached_at_recommended']}",
+                        f"{format_money(r['credit_amount_in_force'])} / "
+                        f"{format_money(r['credit_amount_at_recommended'])}",
                         " / ".join(
                             filter(
                                 None,

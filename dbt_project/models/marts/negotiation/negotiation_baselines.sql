@@ -12,6 +12,11 @@
 --     misses): availability down to 99.99 / 99.95 / 99.9 / 99.5 / 99.0, below 99 down to a
 --     whole percent; ticket shares down to a whole percent; CSAT down to 0.1; latency up to
 --     50 ms; thresholds up to 15m, 30m, 1h, 2h, 4h, 8h, 1d, 2d, 3d, 5d, 10d, then whole days
+--   what the recommended target would have cost: the objective's credits over the same periods
+--     with its tier ladder moved with the target (every tier threshold shifted by recommended
+--     minus the target in force that period, so a tier at the target stays at the target),
+--     each period's credit round(fee x pct / 100, 2) as in objective_credits, before the
+--     agreement's cap; beside it the credits the terms in force owed, before the cap
 {% set share = var('baseline_share', 0.9) %}
 with
 
@@ -30,6 +35,18 @@ objectives as (
 ticket_clocks as (
 
     select * from {{ ref('ticket_clocks') }}
+
+),
+
+objective_credits as (
+
+    select * from {{ ref('objective_credits') }}
+
+),
+
+tiers as (
+
+    select * from {{ ref('stg_definitions__credit_tiers') }}
 
 ),
 
@@ -272,6 +289,68 @@ achievements_at_recommended as (
 
 ),
 
+credits_by_period as (
+
+    -- each baseline period's credit under the terms in force and the tier crossed with the
+    -- ladder moved to the recommended target (the most severe: the highest credit_pct)
+    select
+        rounded.agreement_id,
+        rounded.as_of_period_key,
+        rounded.objective_id,
+        achievements.period_key,
+        any_value(objective_credits.currency) as currency,
+        any_value(objective_credits.fee_amount) as fee_amount,
+        any_value(objective_credits.credit_amount_uncapped) as credit_amount_in_force,
+        coalesce(max(tiers.credit_pct), 0) as credit_pct_at_recommended,
+    from rounded
+    inner join achievements
+        on
+            rounded.agreement_id = achievements.agreement_id
+            and rounded.as_of_period_key = achievements.as_of_period_key
+            and rounded.objective_id = achievements.objective_id
+    inner join objective_credits
+        on
+            achievements.agreement_id = objective_credits.agreement_id
+            and achievements.period_key = objective_credits.period_key
+            and achievements.objective_id = objective_credits.objective_id
+    left join tiers
+        on
+            achievements.agreement_id = tiers.agreement_id
+            and achievements.version = tiers.version
+            and achievements.objective_id = tiers.objective_id
+            and (
+                (
+                    tiers.comparator = 'below'
+                    and achievements.actual < tiers.threshold
+                    + rounded.recommended_target - achievements.target_in_force
+                )
+                or (
+                    tiers.comparator = 'above'
+                    and achievements.actual > tiers.threshold
+                    + rounded.recommended_target - achievements.target_in_force
+                )
+            )
+    group by 1, 2, 3, 4
+
+),
+
+credits_at_recommended as (
+
+    select
+        agreement_id,
+        as_of_period_key,
+        objective_id,
+        any_value(currency) as currency,
+        cast(sum(credit_amount_in_force) as decimal(18, 2)) as credit_amount_in_force,
+        -- x 0.01 keeps DECIMAL arithmetic exact; round() on a DECIMAL rounds half-up (>= 0)
+        cast(sum(round(
+            cast(fee_amount as decimal(38, 2)) * credit_pct_at_recommended * 0.01, 2
+        )) as decimal(18, 2)) as credit_amount_at_recommended,
+    from credits_by_period
+    group by 1, 2, 3
+
+),
+
 final as (
 
     select
@@ -300,6 +379,9 @@ final as (
         rounded.achievable_actual,
         rounded.recommended_target,
         achievements_at_recommended.periods_breached_at_recommended,
+        credits_at_recommended.currency,
+        credits_at_recommended.credit_amount_in_force,
+        credits_at_recommended.credit_amount_at_recommended,
         rounded.current_within_seconds,
         rounded.tickets_counted,
         rounded.tickets_within_current,
@@ -311,6 +393,11 @@ final as (
             rounded.agreement_id = achievements_at_recommended.agreement_id
             and rounded.as_of_period_key = achievements_at_recommended.as_of_period_key
             and rounded.objective_id = achievements_at_recommended.objective_id
+    left join credits_at_recommended
+        on
+            rounded.agreement_id = credits_at_recommended.agreement_id
+            and rounded.as_of_period_key = credits_at_recommended.as_of_period_key
+            and rounded.objective_id = credits_at_recommended.objective_id
 
 )
 

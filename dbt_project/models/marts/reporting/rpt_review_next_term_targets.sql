@@ -37,6 +37,9 @@ final as (
         cast(baselines.achieved_p90 as decimal(18, 4)) as achieved_p90,
         baselines.recommended_target,
         baselines.periods_breached_at_recommended,
+        baselines.currency,
+        baselines.credit_amount_in_force,
+        baselines.credit_amount_at_recommended,
         baselines.current_within_seconds,
         baselines.recommended_within_seconds,
     from reviews

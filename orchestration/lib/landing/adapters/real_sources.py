@@ -4,7 +4,7 @@ reconciliation landed.
 ``python -m orchestration.lib.landing.adapters.real_sources prepare --datasets DIR --out DIR``
 unzips the ServiceNow incident event log into ``<out>/servicenow/landing/tickets/`` (linked from
 ``ticket_events/`` and ``ticket_outcomes/``: one export feeds the three landing sources,
-sla_definitions/examples/servicenow/sources.yaml), and links the outage traces of the services
+sla_definitions/examples/servicenow/sources.yaml), and copies the outage traces of the services
 sla_definitions/examples/outages/sources.yaml names into ``<out>/outages/landing/downtime_windows/``,
 never into the repository's tracked files.
 ``... report --warehouse FILE --reports DIR`` prints the reconciliation files of each period's
@@ -58,14 +58,15 @@ def prepare_servicenow(datasets: Path, out: Path) -> Path:
 
 
 def prepare_outages(datasets: Path, out: Path) -> Path:
-    """``<out>/outages/landing`` with the example's traces linked into downtime_windows/."""
+    """``<out>/outages/landing`` with the example's traces copied into downtime_windows/ (a
+    link leading outside the landing folder is not followed; the traces are small)."""
     landing = out / "outages" / "landing"
     folder = landing / "downtime_windows"
     folder.mkdir(parents=True, exist_ok=True)
     for name in OUTAGE_TRACE_FILES:
-        link = folder / name
-        if not link.is_symlink():
-            link.symlink_to((datasets / OUTAGE_TRACES / name).resolve())
+        trace, target = datasets / OUTAGE_TRACES / name, folder / name
+        if not target.is_file() or target.read_bytes() != trace.read_bytes():
+            shutil.copyfile(trace, target)
     return landing
 
 

@@ -348,9 +348,7 @@ REASON_CODES = (
         "first_response_before_created", "was answered before it was created (compared in UTC)"
     ),
     ReasonCode("resolved_before_created", "was resolved before it was created"),
-    ReasonCode(
-        "ends_before_start", "is a maintenance or downtime window ending before it starts"
-    ),
+    ReasonCode("ends_before_start", "is a maintenance or downtime window ending before it starts"),
     ReasonCode(
         "invalid_severity",
         "has a downtime window's `severity` that is not a number from 0 to 1 (the share of the "

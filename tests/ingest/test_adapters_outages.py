@@ -60,7 +60,10 @@ def test_a_trace_maps_to_anchored_windows_of_the_service_its_file_names(tmp_path
         "0.0,3000.0,1.0,gh_global\n86400.0,88200.0,0.4,gh_global\n90.5,120.0,0.5,gh_global\n",
     )
     assert (report.status, report.rows_read, report.rows_loaded, report.rows_quarantined) == (
-        "loaded", 3, 3, 0
+        "loaded",
+        3,
+        3,
+        0,
     )
     rows = connection.execute(
         "select service_id, started_at, ended_at, severity, is_down, source_ref, source_row "
@@ -126,9 +129,7 @@ def test_a_service_no_objective_names_is_quarantined(tmp_path):
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (1, 0, 1)
     assert connection.execute(
         "select reason_code, reason from quarantine.downtime_windows"
-    ).fetchall() == [
-        ("unknown_service", "service_id is not known (not in definitions.objectives)")
-    ]
+    ).fetchall() == [("unknown_service", "service_id is not known (not in definitions.objectives)")]
 
 
 def test_the_examples_sources_yaml_and_its_errors(tmp_path):

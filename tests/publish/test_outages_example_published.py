@@ -39,14 +39,15 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 
 
 def _csv(case: Scenario, name: str, columns: str) -> list[str]:
-    header, *rows = published(case.paths.reports_dir, "2021-04", name).read_text(
-        encoding="utf-8-sig"
-    ).splitlines()
+    header, *rows = (
+        published(case.paths.reports_dir, "2021-04", name)
+        .read_text(encoding="utf-8-sig")
+        .splitlines()
+    )
     names = header.split(",")
     wanted = columns.split(",")
     return [
-        ",".join(dict(zip(names, row.split(","), strict=True))[c] for c in wanted)
-        for row in rows
+        ",".join(dict(zip(names, row.split(","), strict=True))[c] for c in wanted) for row in rows
     ]
 
 
@@ -76,9 +77,8 @@ def test_april_availability_counts_only_the_window_at_full_severity(case: Scenar
 
 
 def test_april_credits_follow_the_aws_and_azure_schedules(case: Scenario):
-    rows = _csv(
-        case, "credits.csv", "agreement_id,objective_id,row_type,credit_pct,fee_amount,credit_amount"
-    )
+    columns = "agreement_id,objective_id,row_type,credit_pct,fee_amount,credit_amount"
+    rows = _csv(case, "credits.csv", columns)
     github = sorted(row for row in rows if ",github-availability," in row)
     # 99.8843 is below 99.99 and not below 99.0: 10 % under both schedules, of GitHub's fee
     # 2,000.00 = 200.00 USD each

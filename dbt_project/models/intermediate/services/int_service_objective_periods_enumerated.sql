@@ -42,7 +42,8 @@ final as (
             else measured.data_minutes
         end as data_minutes,
         case
-            when objectives.measured_by = 'incidents' and measured.agreed_minutes > 0 then cast(100 as double)
+            when objectives.measured_by = 'incidents' and measured.agreed_minutes > 0
+                then cast(100 as double)
             else measured.coverage_pct
         end as coverage_pct,
         service_periods.is_in_run_window,

@@ -5,8 +5,8 @@ reconciliation landed.
 unzips the ServiceNow incident event log into ``<out>/servicenow/landing/tickets/`` (linked from
 ``ticket_events/`` and ``ticket_outcomes/``: one export feeds the three landing sources,
 sla_definitions/examples/servicenow/sources.yaml), and copies the outage traces of the services
-sla_definitions/examples/outages/sources.yaml names into ``<out>/outages/landing/downtime_windows/``,
-never into the repository's tracked files.
+sla_definitions/examples/outages/sources.yaml names into
+``<out>/outages/landing/downtime_windows/``, never into the repository's tracked files.
 ``... report --warehouse FILE --reports DIR`` prints the reconciliation files of each period's
 latest version and the agreement rates of ``marts.rpt_reconciliation_overview`` (the figures
 docs/adapters.md quotes; Python only formats them).

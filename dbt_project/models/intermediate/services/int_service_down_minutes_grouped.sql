@@ -40,6 +40,8 @@ down_minutes as (
         incident_minutes.service_id,
         incident_minutes.minute_at,
     from incident_minutes
+    semi join incident_services
+        on incident_minutes.service_id = incident_services.service_id
 
 ),
 

@@ -1,29 +1,15 @@
--- one row per service and down minute from the downtime windows (incident reports), for the
--- services an availability objective measures by incidents (measured_by: incidents): the same
+-- one row per service and down minute from the downtime windows (incident reports): the same
 -- grain as int_service_down_minutes_detected, which the probes yield; the two are unioned in
--- int_service_down_minutes_grouped. A minute is down when a window that counts (is_down) covers
--- any part of it, as one failing probe minute does: a window from 10:00:30 to 10:02:00 makes
--- 10:00 and 10:01 down. Overlapping windows count a minute once. Rebuilt whole: the windows
+-- int_service_down_minutes_grouped, which takes these for the services an availability
+-- objective measures by incidents (measured_by: incidents). A minute is down when a window
+-- that counts (is_down) covers any part of it, as one failing probe minute does: a window from
+-- 10:00:30 to 10:02:00 makes 10:00 and 10:01 down. Overlapping windows count a minute once. Rebuilt whole: the windows
 -- are few (a few hundred per service and year).
 with
 
 windows as (
 
     select * from {{ ref('stg_landing__downtime_windows') }}
-
-),
-
-objectives as (
-
-    select * from {{ ref('stg_definitions__objectives') }}
-
-),
-
-incident_services as (
-
-    select distinct service_id,
-    from objectives
-    where kind = 'availability' and measured_by = 'incidents'
 
 ),
 
@@ -40,8 +26,6 @@ minutes_covered as (
             )
         ) as minute_at,
     from windows
-    inner join incident_services
-        on windows.service_id = incident_services.service_id
     where windows.is_down and windows.ended_at > windows.started_at
 
 ),

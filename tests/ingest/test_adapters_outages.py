@@ -143,3 +143,29 @@ def test_the_examples_sources_yaml_and_its_errors(tmp_path):
     )
     with pytest.raises(SourcesConfigError, match=r"downtime_windows\.options\.anchor: .*offset"):
         load_sources_config(tmp_path)
+
+
+def test_sla_validate_names_the_sources_yaml_field_and_hashes_the_file(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from orchestration.cli import app
+
+    folder = tmp_path / "outages"
+    shutil.copytree(EXAMPLE, folder)
+    runner = CliRunner()
+    before = runner.invoke(app, ["validate", str(folder)])
+    assert before.exit_code == 0
+    text = (folder / "sources.yaml").read_text()
+    (folder / "sources.yaml").write_text(text.replace("min_severity: 0.25", "min_severity: 0.3"))
+    after = runner.invoke(app, ["validate", str(folder)])
+    # a changed option is a changed definitions hash
+    assert (
+        after.exit_code == 0
+        and after.stdout.split("sha256 ")[1] != before.stdout.split("sha256 ")[1]
+    )
+    (folder / "sources.yaml").write_text(text.replace("min_severity: 0.25", "min_severity: 2"))
+    broken = runner.invoke(app, ["validate", str(folder)])
+    assert broken.exit_code == 1
+    assert f"{folder / 'sources.yaml'}: downtime_windows.options.min_severity: " in broken.stderr

@@ -51,6 +51,11 @@ real-sources: install manifest
 		--reports $(REAL)/servicenow/reports --from 2016-02 --to 2017-02
 	$(BIN)/python -m orchestration.lib.landing.adapters.real_sources report \
 		--warehouse $(REAL)/servicenow/warehouse.duckdb --reports $(REAL)/servicenow/reports
+	# the outage traces cover 2021-01 .. 2025-06 from the example's anchor (2021-01-01): the
+	# first year is enough to show monthly availability and credits
+	$(BIN)/sla run --definitions sla_definitions/examples/outages \
+		--landing $(REAL)/outages/landing --warehouse $(REAL)/outages/warehouse.duckdb \
+		--reports $(REAL)/outages/reports --from 2021-01 --to 2021-12
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests bench

@@ -156,7 +156,8 @@ class Reference(NamedTuple):
 
     @property
     def reason(self) -> str:
-        return f"{self.column} is not known (not in {self.query.split(' from ')[-1]})"
+        table = self.query.split(" from ")[-1].split(" where ")[0]
+        return f"{self.column} is not known (not in {table})"
 
 
 @dataclass(frozen=True)
@@ -347,12 +348,21 @@ REASON_CODES = (
         "first_response_before_created", "was answered before it was created (compared in UTC)"
     ),
     ReasonCode("resolved_before_created", "was resolved before it was created"),
-    ReasonCode("ends_before_start", "is a maintenance window ending before it starts"),
+    ReasonCode("ends_before_start", "is a maintenance or downtime window ending before it starts"),
+    ReasonCode(
+        "invalid_severity",
+        "has a downtime window's `severity` that is not a number from 0 to 1 (the share of the "
+        "service affected)",
+    ),
     ReasonCode(
         "future_timestamp",
         "has a timestamp later than the load time (maintenance: `announced_at` only)",
     ),
     ReasonCode("unknown_agreement", "names an agreement that is not in `definitions.agreements`"),
+    ReasonCode(
+        "unknown_service",
+        "is a downtime window of a service no objective names (not in `definitions.objectives`)",
+    ),
     ReasonCode(
         "unknown_ticket",
         "is an event of a ticket that is not in `raw.tickets` (never landed, or quarantined)",
@@ -567,8 +577,65 @@ TICKET_OUTCOMES = LandingSource(
     adapter_only=True,
 )  # fmt: skip
 
+DOWNTIME_WINDOWS = LandingSource(
+    name="downtime_windows",
+    columns=(
+        Column(
+            "service_id", "varchar", is_id=True,
+            description="The service that was down, as an objective's `service` names it.",
+        ),
+        Column("started_at", "timestamp", description="When the outage started."),
+        Column("ended_at", "timestamp", description="When the outage ended."),
+        Column(
+            "severity", "double",
+            description="The share of the service affected, 0..1 (1: all of it).",
+        ),
+        Column(
+            "is_down", "boolean", required=False,
+            description="Whether the window counts as downtime under the deliverer's rule for "
+            "partial outages (the outage-trace adapter: severity >= options.min_severity); "
+            "empty: it does.",
+        ),
+        Column(
+            "source_ref", "varchar", required=False,
+            description="The source's own name for what was reported on (e.g. the trace's name).",
+        ),
+    ),
+    key=("service_id", "started_at"),
+    event_time="started_at",
+    grain="one reported outage of one service",
+    description="Operator-reported outages per service (status pages, incident reports): the "
+    "incident-based availability source beside probes. An availability objective with "
+    "`measured_by: incidents` counts the minutes its service's down windows cover as down.",
+    checks=(
+        Rule(
+            "invalid_severity",
+            "severity is not a number from 0 to 1",
+            "coalesce(not isfinite(v_severity) or v_severity not between 0 and 1, true)",
+        ),
+        Rule(
+            "invalid_boolean",
+            "is_down is not a boolean (true/false)",
+            f"{_present('is_down')} and v_is_down is null",
+        ),
+        Rule(
+            "ends_before_start", "ended_at is earlier than started_at", "v_ended_at < v_started_at"
+        ),
+    ),
+    references=(
+        # not in a list holding a null is never true: the ticket objectives name no service
+        Reference(
+            "service_id",
+            "select service_id from definitions.objectives where service_id is not null",
+            "unknown_service",
+        ),
+    ),
+    adapter_only=True,
+)  # fmt: skip
+
 SOURCES: dict[str, LandingSource] = {
-    s.name: s for s in (PROBES, TICKETS, TICKET_EVENTS, MAINTENANCE, TICKET_OUTCOMES)
+    s.name: s
+    for s in (PROBES, TICKETS, TICKET_EVENTS, MAINTENANCE, TICKET_OUTCOMES, DOWNTIME_WINDOWS)
 }
 
 

@@ -94,8 +94,9 @@ def test_the_dbt_sources_declare_the_warehouse_tables_column_for_column() -> Non
         "source", "file_path", "sha256", "status", "rows_read", "rows_loaded",
         "rows_quarantined", "message", "loaded_at",
     ]  # fmt: skip
-    # 5 raw tables (ticket_outcomes: adapters only) + the file manifest + 5 quarantine tables
-    assert len(declared) == 11
+    # 6 raw tables (ticket_outcomes, downtime_windows: adapters only) + the file manifest
+    # + 6 quarantine tables
+    assert len(declared) == 13
     # and the loader creates exactly these tables with exactly these columns, in this order
     with duckdb.connect() as connection:
         for source in SOURCES.values():

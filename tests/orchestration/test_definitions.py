@@ -16,7 +16,9 @@ from orchestration.defs.schedules.schedules import closing_month, monthly_close_
 
 SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "asset_graph.txt"
 DATA_QUALITY_DOC = Path(__file__).parents[2] / "docs" / "data_quality.md"
-SOURCES = ("probes", "tickets", "ticket_events", "maintenance", "ticket_outcomes")
+SOURCES = (
+    "probes", "tickets", "ticket_events", "maintenance", "ticket_outcomes", "downtime_windows",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -93,8 +95,8 @@ def test_checks_are_the_documented_ones_with_their_severity_and_gate(defs):
         for spec in specs
         if spec.asset_key.path[0] == "raw"
     }  # fmt: skip
-    # 5 sources x 4 common checks + has_rows and freshness x 2 + the 2 probe coverage checks
-    assert len(defined) == 26
+    # 6 sources x 4 common checks + has_rows and freshness x 2 + the 2 probe coverage checks
+    assert len(defined) == 30
     assert defined == _documented_checks()
 
 

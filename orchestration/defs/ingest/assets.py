@@ -27,6 +27,8 @@ DEPENDENCIES = {
     # only for its coverage check, which also looks at the services named by objectives
     "probes": [["definitions", "objectives"]],
     "ticket_outcomes": [["raw", "tickets"]],
+    # a window of a service no objective names is quarantined (unknown_service)
+    "downtime_windows": [["definitions", "objectives"]],
 }
 
 

@@ -219,6 +219,17 @@ def _label(path: Path) -> str:
     return str(path)
 
 
+def _check_sources(root: Path, errors: list[str]) -> None:
+    """The one-line error of ``<root>/sources.yaml``, if any (file and field named)."""
+    # imported here: the adapters import the landing contract, which the loader need not load
+    from orchestration.lib.landing.adapters import SourcesConfigError, load_sources_config
+
+    try:
+        load_sources_config(root)
+    except SourcesConfigError as error:
+        errors.append(str(error))
+
+
 def load_catalog(path: str | Path) -> Catalog:
     """Validate a definitions folder (or one agreement or calendar file) and return it.
 
@@ -243,6 +254,9 @@ def load_catalog(path: str | Path) -> Catalog:
         calendar_files = _yaml_files(root / "calendars")
         review_files = _yaml_files(root / "reviews")
         adjustment_paths = adjustment_files(root)
+        # sources.yaml (docs/adapters.md): its adapters and options are part of the definitions
+        if (root / "sources.yaml").is_file():
+            _check_sources(root, errors)
         if not agreement_files:
             errors.append(f"{root / 'agreements'}: (folder): no agreement files (*.yaml)")
 
@@ -253,6 +267,8 @@ def load_catalog(path: str | Path) -> Catalog:
         except ValueError:
             relative = file.name
         files[relative] = hashlib.sha256(file.read_bytes()).hexdigest()
+    if target.is_dir() and (root / "sources.yaml").is_file():
+        files["sources.yaml"] = hashlib.sha256((root / "sources.yaml").read_bytes()).hexdigest()
 
     calendars: dict[str, Calendar] = {}
     # calendars whose file has errors of its own: a reference to one is not a second error

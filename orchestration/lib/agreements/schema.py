@@ -286,6 +286,14 @@ class AvailabilityObjective(_HigherIsBetter):
             " insufficient_data), up or down (counted as such)"
         ),
     )
+    measured_by: Literal["probes", "incidents"] = Field(
+        default="probes",
+        description=(
+            "where the down minutes come from: probes (landing source probes) or incidents"
+            " (downtime_windows: a minute a qualifying window covers is down, every other agreed"
+            " minute is up; no minute is unknown)"
+        ),
+    )
 
 
 class TicketObjective(_HigherIsBetter):

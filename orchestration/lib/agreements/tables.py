@@ -56,7 +56,7 @@ TABLES: dict[str, str] = {
         within_seconds bigint, clock varchar, calendar_id varchar, target decimal(18, 4),
         unit varchar, is_higher_better boolean, warning_margin decimal(18, 4),
         min_responses integer, min_downtime_minutes integer, missing_data varchar,
-        primary key (agreement_id, version, objective_id)""",
+        measured_by varchar, primary key (agreement_id, version, objective_id)""",
     # maintenance.allowed_windows cut into pieces within one local day (a window across
     # midnight is two pieces); minutes are local time in the agreement calendar's zone
     "maintenance_allowed_windows": """
@@ -105,10 +105,11 @@ def _objective_row(
 ) -> tuple[Any, ...]:
     service = priority = within = clock = calendar = None
     min_responses = None
-    min_downtime = missing_data = None
+    min_downtime = missing_data = measured_by = None
     if isinstance(o, AvailabilityObjective):
         service, unit, higher = o.service, "%", True
         min_downtime, missing_data = o.min_downtime_minutes, o.missing_data
+        measured_by = o.measured_by
     elif isinstance(o, TicketObjective):
         priority, within, clock, unit, higher = o.priority, o.within_seconds, o.clock, "%", True
         calendar = (o.calendar or default_calendar) if o.clock == "business" else None
@@ -121,7 +122,7 @@ def _objective_row(
     return (
         agreement_id, version, o.id, order, o.name or o.id, o.kind, service, priority, within,
         clock, calendar, o.target, unit, higher, o.warning, min_responses, min_downtime,
-        missing_data,
+        missing_data, measured_by,
     )  # fmt: skip
 
 

@@ -5,9 +5,43 @@
 -- only (~220 k rows for a year of 100 services), never the probes.
 with
 
-down_minutes as (
+probe_minutes as (
 
     select * from {{ ref('int_service_down_minutes_detected') }}
+
+),
+
+incident_minutes as (
+
+    select * from {{ ref('int_service_incident_minutes_detected') }}
+
+),
+
+incident_services as (
+
+    select distinct service_id,
+    from {{ ref('stg_definitions__objectives') }}
+    where kind = 'availability' and measured_by = 'incidents'
+
+),
+
+down_minutes as (
+
+    -- the one place the two availability sources meet: a service measured by incidents takes
+    -- its down minutes from the downtime windows only (its probes, if any, are not read here)
+    select
+        probe_minutes.service_id,
+        probe_minutes.minute_at,
+    from probe_minutes
+    anti join incident_services
+        on probe_minutes.service_id = incident_services.service_id
+    union all
+    select
+        incident_minutes.service_id,
+        incident_minutes.minute_at,
+    from incident_minutes
+    semi join incident_services
+        on incident_minutes.service_id = incident_services.service_id
 
 ),
 

@@ -36,8 +36,16 @@ final as (
         measured.period_minutes,
         measured.excluded_minutes,
         measured.agreed_minutes,
-        measured.data_minutes,
-        measured.coverage_pct,
+        -- incident reports leave no minute unknown: every agreed minute is observed
+        case
+            when objectives.measured_by = 'incidents' then measured.agreed_minutes
+            else measured.data_minutes
+        end as data_minutes,
+        case
+            when objectives.measured_by = 'incidents' and measured.agreed_minutes > 0
+                then cast(100 as double)
+            else measured.coverage_pct
+        end as coverage_pct,
         service_periods.is_in_run_window,
     from service_periods
     inner join objectives

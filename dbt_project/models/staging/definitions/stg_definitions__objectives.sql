@@ -27,6 +27,7 @@ final as (
         min_responses,
         min_downtime_minutes,
         missing_data,
+        measured_by,
     from source
 
 )

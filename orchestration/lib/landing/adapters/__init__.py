@@ -83,10 +83,11 @@ class SourcesConfigError(ValueError):
 
 def _registry() -> dict[str, Adapter]:
     from orchestration.lib.landing.adapters.jira import JIRA
+    from orchestration.lib.landing.adapters.outages import OUTAGES
     from orchestration.lib.landing.adapters.servicenow import SERVICENOW
     from orchestration.lib.landing.adapters.zendesk import ZENDESK
 
-    return {a.name: a for a in (SERVICENOW, JIRA, ZENDESK)}
+    return {a.name: a for a in (SERVICENOW, JIRA, ZENDESK, OUTAGES)}
 
 
 def load_sources_config(definitions_dir: Path) -> dict[str, SourceAdapter]:

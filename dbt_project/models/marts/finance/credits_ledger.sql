@@ -118,13 +118,8 @@ objective_rows as (
         objective_lines.line_penalty_breaches as penalty_breaches,
         objective_lines.row_order,
     from objective_lines
-    inner join agreements
-        on objective_lines.agreement_id = agreements.agreement_id
-    left join objective_periods
-        on
-            objective_lines.agreement_id = objective_periods.agreement_id
-            and objective_lines.period_key = objective_periods.period_key
-            and objective_lines.objective_id = objective_periods.objective_id
+    inner join agreements using (agreement_id)
+    left join objective_periods using (agreement_id, period_key, objective_id)
 
 ),
 

@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -465,6 +465,22 @@ def _negotiation_catalog(definitions: Path) -> Any:
         raise _fail(f"definitions in {definitions} are invalid: {error.errors[0]}", 2) from None
 
 
+@contextlib.contextmanager
+def _negotiation_errors(what: str, verbose: bool) -> Iterator[None]:
+    """A bad request exits 2 with its reason; any other failure exits 1 naming ``what``
+    (with --verbose its traceback)."""
+    from orchestration.lib.negotiation import NegotiationError
+
+    try:
+        yield
+    except NegotiationError as error:
+        raise _fail(str(error), 2) from None
+    except Exception as error:
+        if verbose:
+            raise
+        raise _fail(f"{what} failed: {error}") from None
+
+
 @app.command()
 def baseline(
     agreement: Annotated[
@@ -506,7 +522,6 @@ def baseline(
 ) -> None:
     """Per objective: what was achieved per past period, its distribution, and the target (and
     ticket threshold) met in --share of them, rounded to contract precision."""
-    from orchestration.lib.negotiation import NegotiationError
     from orchestration.lib.negotiation.baseline import (
         BaselineRequest,
         compute_baseline,
@@ -517,7 +532,7 @@ def baseline(
     catalog = _negotiation_catalog(definitions)
     if clock not in ("24x7", "business"):
         raise _fail(f"--clock: {clock!r} is not 24x7 or business", 2)
-    try:
+    with _negotiation_errors("baseline", verbose):
         request = BaselineRequest(
             periods=periods,
             share=parse_share(share),
@@ -529,12 +544,6 @@ def baseline(
             calendar=calendar,
         )
         result = compute_baseline(catalog, warehouse.resolve(), request)
-    except NegotiationError as error:
-        raise _fail(str(error), 2) from None
-    except Exception as error:
-        if verbose:
-            raise
-        raise _fail(f"baseline failed: {error}") from None
     if not result.objectives:
         raise _fail(f"{result.label}: no measured periods in the warehouse")
     out.print(baseline_table(result))
@@ -557,21 +566,14 @@ def simulate(
 ) -> None:
     """Replay the last periods under proposed terms: statuses, breaches, credits, cap hits and
     chronic-breach triggers per period and in total, beside the terms in force."""
-    from orchestration.lib.negotiation import NegotiationError
     from orchestration.lib.negotiation.output import simulation_table, write_simulation
     from orchestration.lib.negotiation.proposal import load_proposal
     from orchestration.lib.negotiation.simulate import simulate as replay
 
     catalog = _negotiation_catalog(definitions)
-    try:
+    with _negotiation_errors("simulation", verbose):
         proposal = load_proposal(terms, catalog)
         result = replay(catalog, warehouse.resolve(), proposal, periods)
-    except NegotiationError as error:
-        raise _fail(str(error), 2) from None
-    except Exception as error:
-        if verbose:
-            raise
-        raise _fail(f"simulation failed: {error}") from None
     out.print(simulation_table(result))
     folder = out_dir or reports / "simulations" / proposal.agreement.id
     for path in write_simulation(result, folder, terms.stem):

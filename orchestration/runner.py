@@ -155,28 +155,29 @@ class _instance:
             self.owned.dispose()
 
 
+def _failed_checks(result: dg.ExecuteInProcessResult, severity: dg.AssetCheckSeverity) -> list[str]:
+    """``asset:check`` of each check of this severity that did not pass."""
+    return [
+        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed and evaluation.severity == severity
+    ]
+
+
 def _outcome(result: dg.ExecuteInProcessResult) -> RunOutcome:
     failed_steps = [
         event.step_key
         for event in result.all_events
         if event.event_type_value == "STEP_FAILURE" and event.step_key
     ]
-    failed_checks = [
-        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
-    ]
+    failed_checks = _failed_checks(result, dg.AssetCheckSeverity.ERROR)
     # why ignore[union-attr]: a STEP_SUCCESS event always carries StepSuccessData
     step_seconds = {
         event.step_key: event.event_specific_data.duration_ms / 1000  # type: ignore[union-attr]
         for event in result.all_events
         if event.event_type_value == "STEP_SUCCESS" and event.step_key
     }
-    warned_checks = [
-        f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
-        for evaluation in result.get_asset_check_evaluations()
-        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.WARN
-    ]
+    warned_checks = _failed_checks(result, dg.AssetCheckSeverity.WARN)
     if result.success and not failed_checks:
         return RunOutcome(
             True, result.run_id, step_seconds=step_seconds, warned_checks=warned_checks

@@ -44,10 +44,7 @@ final as (
         sums.credit_amount,
         agreement_credits.credit_amount as ledger_amount,
     from agreement_credits
-    inner join sums
-        on
-            agreement_credits.agreement_id = sums.agreement_id
-            and agreement_credits.period_key = sums.period_key
+    inner join sums using (agreement_id, period_key)
     where
         sums.under_cap_amount > agreement_credits.cap_amount
         or sums.credit_amount != agreement_credits.credit_amount

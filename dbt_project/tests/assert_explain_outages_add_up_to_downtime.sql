@@ -34,11 +34,7 @@ minutes_signed as (
         outages.objective_id,
         -outages.counted_down_minutes as minutes,
     from outages
-    semi join objective_periods
-        on
-            outages.agreement_id = objective_periods.agreement_id
-            and outages.period_key = objective_periods.period_key
-            and outages.objective_id = objective_periods.objective_id
+    semi join objective_periods using (agreement_id, period_key, objective_id)
 
 ),
 

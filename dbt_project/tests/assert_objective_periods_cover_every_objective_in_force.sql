@@ -30,10 +30,7 @@ expected as (
         periods.period_key,
         objectives.objective_id,
     from periods
-    inner join objectives
-        on
-            periods.agreement_id = objectives.agreement_id
-            and periods.version = objectives.version
+    inner join objectives using (agreement_id, version)
 
 ),
 
@@ -41,11 +38,7 @@ final as (
 
     select expected.*
     from expected
-    left join compliance
-        on
-            expected.agreement_id = compliance.agreement_id
-            and expected.period_key = compliance.period_key
-            and expected.objective_id = compliance.objective_id
+    left join compliance using (agreement_id, period_key, objective_id)
     where compliance.objective_id is null
 
 )

@@ -70,7 +70,6 @@ RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
         dg.AssetSpec(
             COMPLIANCE_KEY,
             deps=COMPLIANCE_DEPS,
-            group_name="publish",
             kinds={"csv", "parquet"},
             description="The compliance table analysts read: one row per agreement × objective "
             "× period with actual, target, status (met/breached/insufficient data), margin, "
@@ -81,7 +80,6 @@ RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
         dg.AssetSpec(
             CREDITS_KEY,
             deps=CREDITS_DEPS,
-            group_name="publish",
             kinds={"csv", "parquet", "xlsx"},
             description="The credits ledger finance books from: one row per agreement × "
             "objective (zero credits included, so it reconciles with the compliance table) and "
@@ -97,7 +95,6 @@ RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
         dg.AssetSpec(
             PACKS_KEY,
             deps=PACKS_DEPS,
-            group_name="publish",
             kinds={"html", "pdf"},
             description="One review pack per agreement and review period (the agreement's "
             "review cadence), circulated before the service review meeting: scorecard, trends, "
@@ -109,7 +106,6 @@ RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
         dg.AssetSpec(
             RECONCILIATION_KEY,
             deps=RECONCILIATION_DEPS,
-            group_name="publish",
             kinds={"csv"},
             description="Our verdict per ticket and resolution objective beside the source "
             "system's own final SLA verdict (ServiceNow made_sla, landed by an adapter), with "
@@ -120,13 +116,13 @@ RECONCILIATION_KEY = dg.AssetKey(["publish", "reconciliation"])
         dg.AssetSpec(
             MANIFEST_KEY,
             deps=MANIFEST_DEPS,
-            group_name="publish",
             kinds={"json"},
             description="Per period version: version number, publication time, run id, tool "
             "versions, the definitions' SHA-256, every input file's SHA-256 and row counts, "
             "and every published file's SHA-256. reports/<period>/latest/manifest.json.",
         ),
     ],
+    group_name="publish",
     partitions_def=monthly_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     can_subset=False,

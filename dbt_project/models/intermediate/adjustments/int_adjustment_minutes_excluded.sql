@@ -36,10 +36,7 @@ minutes_applied as (
             )
         }}) as minute_at,
     from assessed
-    inner join service_periods
-        on
-            assessed.agreement_id = service_periods.agreement_id
-            and assessed.period_key = service_periods.period_key
+    inner join service_periods using (agreement_id, period_key)
     inner join objectives
         on
             service_periods.agreement_id = objectives.agreement_id

@@ -76,14 +76,8 @@ items_located as (
             else window_period.period_key
         end as period_key,
     from items
-    left join tickets
-        on
-            items.ticket_id = tickets.ticket_id
-            and items.agreement_id = tickets.agreement_id
-    left join ticket_counted_periods
-        on
-            items.adjustment_id = ticket_counted_periods.adjustment_id
-            and items.ticket_id = ticket_counted_periods.ticket_id
+    left join tickets using (ticket_id, agreement_id)
+    left join ticket_counted_periods using (adjustment_id, ticket_id)
     left join periods as created_period
         on
             items.agreement_id = created_period.agreement_id

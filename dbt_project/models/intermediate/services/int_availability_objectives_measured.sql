@@ -45,11 +45,7 @@ minutes_counted as (
         coalesce(down_counted.short_down_minutes, 0) as short_down_minutes,
         objective_periods.agreed_minutes - objective_periods.data_minutes as unknown_minutes,
     from objective_periods
-    left join down_counted
-        on
-            objective_periods.agreement_id = down_counted.agreement_id
-            and objective_periods.period_key = down_counted.period_key
-            and objective_periods.objective_id = down_counted.objective_id
+    left join down_counted using (agreement_id, period_key, objective_id)
 
 ),
 

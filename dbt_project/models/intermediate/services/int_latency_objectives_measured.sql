@@ -77,11 +77,7 @@ final as (
         coalesce(percentiles.sample_size, 0) as sample_size,
         objective_periods.coverage_pct,
     from objective_periods
-    left join percentiles
-        on
-            objective_periods.agreement_id = percentiles.agreement_id
-            and objective_periods.period_key = percentiles.period_key
-            and objective_periods.objective_id = percentiles.objective_id
+    left join percentiles using (agreement_id, period_key, objective_id)
 
 )
 

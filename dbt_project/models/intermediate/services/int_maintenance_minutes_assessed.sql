@@ -125,12 +125,7 @@ final as (
             else 'beyond_period_cap'
         end as counted_reason,
     from minutes_placed
-    left join minutes_excluded
-        on
-            minutes_placed.agreement_id = minutes_excluded.agreement_id
-            and minutes_placed.period_key = minutes_excluded.period_key
-            and minutes_placed.service_id = minutes_excluded.service_id
-            and minutes_placed.minute_at = minutes_excluded.minute_at
+    left join minutes_excluded using (agreement_id, period_key, service_id, minute_at)
 
 )
 

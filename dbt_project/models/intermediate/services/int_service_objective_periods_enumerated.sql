@@ -48,16 +48,8 @@ final as (
         end as coverage_pct,
         service_periods.is_in_run_window,
     from service_periods
-    inner join objectives
-        on
-            service_periods.agreement_id = objectives.agreement_id
-            and service_periods.version = objectives.version
-            and service_periods.service_id = objectives.service_id
-    inner join measured
-        on
-            service_periods.agreement_id = measured.agreement_id
-            and service_periods.period_key = measured.period_key
-            and service_periods.service_id = measured.service_id
+    inner join objectives using (agreement_id, version, service_id)
+    inner join measured using (agreement_id, period_key, service_id)
     where objectives.kind in ('availability', 'latency_p95')
 
 )

@@ -29,10 +29,7 @@ services_in_force as (
         periods.version,
         objectives.service_id,
     from periods
-    inner join objectives
-        on
-            periods.agreement_id = objectives.agreement_id
-            and periods.version = objectives.version
+    inner join objectives using (agreement_id, version)
     where objectives.service_id is not null
 
 ),
@@ -52,10 +49,7 @@ final as (
         periods.timezone,
         periods.is_in_run_window,
     from services_in_force
-    inner join periods
-        on
-            services_in_force.agreement_id = periods.agreement_id
-            and services_in_force.period_key = periods.period_key
+    inner join periods using (agreement_id, period_key)
     inner join agreement_versions
         on
             services_in_force.agreement_id = agreement_versions.agreement_id

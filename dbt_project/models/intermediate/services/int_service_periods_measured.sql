@@ -91,21 +91,9 @@ counts_joined as (
         coalesce(data_in_period.data_minutes, 0)
         - coalesce(data_in_excluded.data_minutes, 0) as data_minutes,
     from service_periods
-    left join excluded_counted
-        on
-            service_periods.agreement_id = excluded_counted.agreement_id
-            and service_periods.period_key = excluded_counted.period_key
-            and service_periods.service_id = excluded_counted.service_id
-    left join data_in_period
-        on
-            service_periods.agreement_id = data_in_period.agreement_id
-            and service_periods.period_key = data_in_period.period_key
-            and service_periods.service_id = data_in_period.service_id
-    left join data_in_excluded
-        on
-            service_periods.agreement_id = data_in_excluded.agreement_id
-            and service_periods.period_key = data_in_excluded.period_key
-            and service_periods.service_id = data_in_excluded.service_id
+    left join excluded_counted using (agreement_id, period_key, service_id)
+    left join data_in_period using (agreement_id, period_key, service_id)
+    left join data_in_excluded using (agreement_id, period_key, service_id)
 
 ),
 

@@ -63,10 +63,7 @@ final as (
             as decimal(18, 2)
         ) as amount_owed,
     from periods
-    left join totals
-        on
-            periods.agreement_id = totals.agreement_id
-            and periods.period_key = totals.period_key
+    left join totals using (agreement_id, period_key)
 
 )
 

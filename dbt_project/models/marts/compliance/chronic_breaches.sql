@@ -36,10 +36,7 @@ rules_in_force as (
         agreement_versions.chronic_breaches as breaches_required,
         agreement_versions.chronic_notice_days as notice_days,
     from periods
-    inner join agreement_versions
-        on
-            periods.agreement_id = agreement_versions.agreement_id
-            and periods.version = agreement_versions.version
+    inner join agreement_versions using (agreement_id, version)
     where agreement_versions.chronic_breaches is not null
 
 ),
@@ -128,11 +125,7 @@ rights_assessed as (
         breaches_counted.last_breached_period_key,
         breaches_counted.last_breached_period_end,
     from subjects
-    left join breaches_counted
-        on
-            subjects.agreement_id = breaches_counted.agreement_id
-            and subjects.period_key = breaches_counted.period_key
-            and subjects.objectives = breaches_counted.objectives
+    left join breaches_counted using (agreement_id, period_key, objectives)
 
 ),
 

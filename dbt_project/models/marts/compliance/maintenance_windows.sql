@@ -53,12 +53,7 @@ final as (
         coalesce(minutes_counted.outside_window_minutes, 0) as outside_window_minutes,
         coalesce(minutes_counted.beyond_cap_minutes, 0) as beyond_cap_minutes,
     from windows
-    left join minutes_counted
-        on
-            windows.agreement_id = minutes_counted.agreement_id
-            and windows.period_key = minutes_counted.period_key
-            and windows.service_id = minutes_counted.service_id
-            and windows.starts_at = minutes_counted.starts_at
+    left join minutes_counted using (agreement_id, period_key, service_id, starts_at)
 
 )
 

@@ -55,11 +55,7 @@ tiers_matched as (
         tiers.threshold,
         tiers.credit_pct,
     from compliance
-    inner join tiers
-        on
-            compliance.agreement_id = tiers.agreement_id
-            and compliance.version = tiers.version
-            and compliance.objective_id = tiers.objective_id
+    inner join tiers using (agreement_id, version, objective_id)
     where
         compliance.status != 'insufficient_data'
         and (
@@ -85,10 +81,7 @@ credit_bases as (
             service_fees.monthly_fee * periods.period_months, periods.fee_amount
         ) as decimal(18, 2)) as fee_amount,
     from compliance
-    inner join periods
-        on
-            compliance.agreement_id = periods.agreement_id
-            and compliance.period_key = periods.period_key
+    inner join periods using (agreement_id, period_key)
     left join service_fees
         on
             compliance.agreement_id = service_fees.agreement_id
@@ -115,16 +108,8 @@ penalties_counted as (
             else coalesce(tickets_measured.missed_count, 0)
         end as integer) as penalty_breaches,
     from compliance
-    inner join penalties
-        on
-            compliance.agreement_id = penalties.agreement_id
-            and compliance.version = penalties.version
-            and compliance.objective_id = penalties.objective_id
-    left join tickets_measured
-        on
-            compliance.agreement_id = tickets_measured.agreement_id
-            and compliance.period_key = tickets_measured.period_key
-            and compliance.objective_id = tickets_measured.objective_id
+    inner join penalties using (agreement_id, version, objective_id)
+    left join tickets_measured using (agreement_id, period_key, objective_id)
 
 ),
 
@@ -167,25 +152,10 @@ uncapped as (
             as decimal(18, 2)
         ) as penalty_amount_uncapped,
     from compliance
-    inner join periods
-        on
-            compliance.agreement_id = periods.agreement_id
-            and compliance.period_key = periods.period_key
-    inner join credit_bases
-        on
-            compliance.agreement_id = credit_bases.agreement_id
-            and compliance.period_key = credit_bases.period_key
-            and compliance.objective_id = credit_bases.objective_id
-    left join tiers_matched
-        on
-            compliance.agreement_id = tiers_matched.agreement_id
-            and compliance.period_key = tiers_matched.period_key
-            and compliance.objective_id = tiers_matched.objective_id
-    left join penalties_counted
-        on
-            compliance.agreement_id = penalties_counted.agreement_id
-            and compliance.period_key = penalties_counted.period_key
-            and compliance.objective_id = penalties_counted.objective_id
+    inner join periods using (agreement_id, period_key)
+    inner join credit_bases using (agreement_id, period_key, objective_id)
+    left join tiers_matched using (agreement_id, period_key, objective_id)
+    left join penalties_counted using (agreement_id, period_key, objective_id)
 
 ),
 

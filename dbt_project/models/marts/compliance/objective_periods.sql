@@ -79,10 +79,7 @@ objective_periods_enumerated as (
         objectives.warning_margin,
         objectives.min_responses,
     from periods
-    inner join objectives
-        on
-            periods.agreement_id = objectives.agreement_id
-            and periods.version = objectives.version
+    inner join objectives using (agreement_id, version)
 
 ),
 
@@ -110,11 +107,7 @@ measures_joined as (
             else objective_periods_enumerated.target - measured.actual
         end as margin,
     from objective_periods_enumerated
-    left join measured
-        on
-            objective_periods_enumerated.agreement_id = measured.agreement_id
-            and objective_periods_enumerated.period_key = measured.period_key
-            and objective_periods_enumerated.objective_id = measured.objective_id
+    left join measured using (agreement_id, period_key, objective_id)
 
 ),
 
@@ -158,11 +151,7 @@ tier_credits as (
             where statuses_assigned.worst_case_actual < tiers.threshold
         ) as worst_case_credit_pct,
     from statuses_assigned
-    inner join tiers
-        on
-            statuses_assigned.agreement_id = tiers.agreement_id
-            and statuses_assigned.version = tiers.version
-            and statuses_assigned.objective_id = tiers.objective_id
+    inner join tiers using (agreement_id, version, objective_id)
     where statuses_assigned.kind = 'availability'
     group by 1, 2, 3
 
@@ -188,11 +177,7 @@ verdicts_tested as (
                 = coalesce(tier_credits.worst_case_credit_pct, 0)
         end as is_verdict_certain,
     from statuses_assigned
-    left join tier_credits
-        on
-            statuses_assigned.agreement_id = tier_credits.agreement_id
-            and statuses_assigned.period_key = tier_credits.period_key
-            and statuses_assigned.objective_id = tier_credits.objective_id
+    left join tier_credits using (agreement_id, period_key, objective_id)
 
 ),
 

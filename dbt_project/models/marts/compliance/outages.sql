@@ -65,10 +65,7 @@ final as (
         coalesce(thresholds.min_downtime_minutes, 1) as min_downtime_minutes,
         runs.down_minutes >= coalesce(thresholds.min_downtime_minutes, 1) as is_counted,
     from runs
-    left join thresholds
-        on
-            runs.service_id = thresholds.service_id
-            and runs.started_at = thresholds.started_at
+    left join thresholds using (service_id, started_at)
 
 )
 

@@ -80,10 +80,7 @@ objective_lines as (
         objective_credits.penalty_breaches as line_penalty_breaches,
         objective_credits.objective_order * 2 + 1 as row_order,
     from objective_credits
-    inner join agreement_credits
-        on
-            objective_credits.agreement_id = agreement_credits.agreement_id
-            and objective_credits.period_key = agreement_credits.period_key
+    inner join agreement_credits using (agreement_id, period_key)
     where objective_credits.penalty_per is not null
 
 ),
@@ -121,13 +118,8 @@ objective_rows as (
         objective_lines.line_penalty_breaches as penalty_breaches,
         objective_lines.row_order,
     from objective_lines
-    inner join agreements
-        on objective_lines.agreement_id = agreements.agreement_id
-    left join objective_periods
-        on
-            objective_lines.agreement_id = objective_periods.agreement_id
-            and objective_lines.period_key = objective_periods.period_key
-            and objective_lines.objective_id = objective_periods.objective_id
+    inner join agreements using (agreement_id)
+    left join objective_periods using (agreement_id, period_key, objective_id)
 
 ),
 
@@ -185,10 +177,7 @@ claim_deadlines as (
         {{ deadline_after('periods.period_end', 'agreement_versions.claims_within_days') }}
             as claim_by,
     from agreement_credits
-    inner join periods
-        on
-            agreement_credits.agreement_id = periods.agreement_id
-            and agreement_credits.period_key = periods.period_key
+    inner join periods using (agreement_id, period_key)
     inner join agreement_versions
         on
             agreement_credits.agreement_id = agreement_versions.agreement_id

@@ -26,10 +26,7 @@ final as (
         credit_tiers.threshold,
         credit_tiers.credit_pct,
     from periods
-    inner join credit_tiers
-        on
-            periods.agreement_id = credit_tiers.agreement_id
-            and periods.version = credit_tiers.version
+    inner join credit_tiers using (agreement_id, version)
 
 )
 

@@ -53,14 +53,8 @@ final as (
         objectives.min_downtime_minutes,
         objectives.min_responses,
     from periods
-    inner join agreement_versions
-        on
-            periods.agreement_id = agreement_versions.agreement_id
-            and periods.version = agreement_versions.version
-    inner join objectives
-        on
-            periods.agreement_id = objectives.agreement_id
-            and periods.version = objectives.version
+    inner join agreement_versions using (agreement_id, version)
+    inner join objectives using (agreement_id, version)
 
 )
 

@@ -54,11 +54,7 @@ final as (
         breached_periods.period_start,
         breached_periods.period_end,
     from breached_periods
-    inner join terms
-        on
-            breached_periods.agreement_id = terms.agreement_id
-            and breached_periods.review_period_key = terms.review_period_key
-            and breached_periods.objective_id = terms.objective_id
+    inner join terms using (agreement_id, review_period_key, objective_id)
 
 )
 

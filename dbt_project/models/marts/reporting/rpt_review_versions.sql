@@ -29,10 +29,7 @@ final as (
         versions_used.review_period_key,
         versions.*,
     from versions_used
-    inner join versions
-        on
-            versions_used.agreement_id = versions.agreement_id
-            and versions_used.version = versions.version
+    inner join versions using (agreement_id, version)
 
 )
 

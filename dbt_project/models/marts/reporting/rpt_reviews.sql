@@ -51,10 +51,7 @@ final as (
         periods_in_review.period_keys[-1] as last_period_key,
         closing_periods.history_start,
     from closing_periods
-    inner join periods_in_review
-        on
-            closing_periods.agreement_id = periods_in_review.agreement_id
-            and closing_periods.review_period_key = periods_in_review.review_period_key
+    inner join periods_in_review using (agreement_id, review_period_key)
 
 )
 

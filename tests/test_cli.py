@@ -117,8 +117,8 @@ BAD_INPUTS = [
      "error: landing folder {tmp}/landing/probes/probes-2026-03.csv is not a folder"),
     ("empty landing folder and a new warehouse", ["--landing", "{tmp}/empty"],
      "error: landing folder {tmp}/empty has no landing files (in probes/, tickets/, "
-     "ticket_events/, maintenance/, ticket_outcomes/) and the warehouse {tmp}/w.duckdb is new: "
-     "nothing to run on"),
+     "ticket_events/, maintenance/, ticket_outcomes/, downtime_windows/) and the warehouse "
+     "{tmp}/w.duckdb is new: nothing to run on"),
     ("missing definitions folder", ["--definitions", "{tmp}/no-defs"],
      "error: definitions folder {tmp}/no-defs does not exist"),
     ("empty definitions folder", ["--definitions", "{tmp}/empty"],

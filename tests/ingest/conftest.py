@@ -28,6 +28,11 @@ class Warehouse:
             "create table definitions.agreements as "
             "select * from (values ('acme-hosting'), ('globex-support')) as t(agreement_id)"
         )
+        # the services downtime windows may name (the definitions loader writes the real table)
+        self.connection.execute(
+            "create table definitions.objectives as "
+            "select * from (values ('api-gateway'), (null)) as t(service_id)"
+        )
 
     def write(self, relative: str, content: str | bytes) -> Path:
         path = self.landing / relative

@@ -68,8 +68,8 @@ def test_every_entry_not_taken_is_listed_as_ignored_with_its_reason(warehouse, t
         ("tickets", "tickets/notes.txt",
          "not a landing file format (.csv, .csv.gz, .parquet, .jsonl, .ndjson): not read"),
         ("tickets_old", "tickets_old/",
-         "not a landing source folder (maintenance, probes, ticket_events, ticket_outcomes, "
-         "tickets): not read"),
+         "not a landing source folder (downtime_windows, maintenance, probes, ticket_events, "
+         "ticket_outcomes, tickets): not read"),
     ]  # fmt: skip
     # T9 (the outside file's ticket) was not loaded; u.csv repeats t.csv and sorts later
     assert warehouse.rows("select ticket_id, source_file from raw.tickets") == [

@@ -3,8 +3,8 @@
 -- int_service_down_minutes_grouped, which takes these for the services an availability
 -- objective measures by incidents (measured_by: incidents). A minute is down when a window
 -- that counts (is_down) covers any part of it, as one failing probe minute does: a window from
--- 10:00:30 to 10:02:00 makes 10:00 and 10:01 down. Overlapping windows count a minute once. Rebuilt whole: the windows
--- are few (a few hundred per service and year).
+-- 10:00:30 to 10:02:00 makes 10:00 and 10:01 down. Overlapping windows count a minute once.
+-- Rebuilt whole: the windows are few (a few hundred per service and year).
 with
 
 windows as (

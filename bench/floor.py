@@ -3,8 +3,9 @@
 ``python -m bench.floor LANDING WAREHOUSE OUT_JSON`` reads every CSV file of each landing source
 with the contract's column types (timestamps as TIMESTAMPTZ: the files carry offsets) into one
 table per source, with no rules, quarantine, lineage or duplicate checks: what DuckDB alone
-costs for the same bytes. Writes the rows read and the seconds of the reads (connection and
-start-up excluded).
+costs for the same bytes. A row that does not cast is skipped (``ignore_errors``), where the
+loader quarantines it with its reason. Writes the rows read and the seconds of the reads
+(connection and start-up excluded).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def read_typed(landing: Path, warehouse: Path) -> tuple[int, float]:
             started = time.perf_counter()
             connection.execute(
                 f"create or replace table {name} as select * from read_csv(?, header = true, "
-                f"columns = {columns!r})",
+                f"auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+                f"ignore_errors = true, columns = {columns!r})",
                 [files],
             )
             seconds += time.perf_counter() - started

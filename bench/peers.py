@@ -51,6 +51,9 @@ class PeerResult:
     only_model: int  # pairs the model holds and the peer does not
     only_peer: int  # pairs the peer holds and the model does not
     differing: int  # pairs both hold, more than a second apart
+    # of those, pairs the model holds open: it reads an open ticket again at the end of the
+    # period it counts in (int_ticket_clocks_computed), the peers at the evaluation time
+    differing_open: int
 
 
 def render(sql: str, window: Window) -> str:
@@ -72,13 +75,16 @@ def agreement(connection: duckdb.DuckDBPyConnection, table: str, seconds: float,
             count(*) filter (where p.ticket_id is null),
             count(*) filter (where m.ticket_id is null),
             count(*) filter (where abs(p.elapsed_seconds - m.elapsed_micros / 1e6) >= 1),
+            count(*) filter (
+                where abs(p.elapsed_seconds - m.elapsed_micros / 1e6) >= 1 and m.stopped_at is null
+            ),
         from {table} as p
         {join} {MODEL} as m
             using (ticket_id, objective_id)
     """).fetchone()  # fmt: skip
     assert row is not None  # an aggregate without group by always returns one row
-    pairs, agreeing, only_model, only_peer, differing = (int(v) for v in row)
-    return PeerResult(seconds, pairs, agreeing, only_model, only_peer, differing)
+    pairs, agreeing, only_model, only_peer, differing, differing_open = (int(v) for v in row)
+    return PeerResult(seconds, pairs, agreeing, only_model, only_peer, differing, differing_open)
 
 
 def statement_peer(connection: duckdb.DuckDBPyConnection, name: str, window: Window) -> PeerResult:

@@ -215,7 +215,8 @@ def _peer_rows(clock: ClockComparison) -> list[PeerRow]:
         if figures["agreeing"] < figures["pairs"]:
             notes += (f". Not agreeing: {figures['only_model']:,} pairs only the model holds, "
                       f"{figures['only_peer']:,} only the peer, {figures['differing']:,} "
-                      "more than 1 s apart")  # fmt: skip
+                      f"more than 1 s apart ({figures['differing_open']:,} of them open tickets "
+                      "the model reads at the end of their period)")  # fmt: skip
         rows.append(PeerRow(name, per_million, per_million / project if project else 0,
                             int(figures["pairs"]), int(figures["agreeing"]), notes))  # fmt: skip
     return rows
@@ -362,7 +363,7 @@ def run(scale: Scale, out: Path, report: Report, *, factors: tuple[float, ...], 
                           f"files) {floor_rate:,.0f} rows/s, {per_second / floor_rate:.0%} of it"
                           if floor_rate else f"{per_second:,.0f} rows/s",
                           per_second >= CSV_ROWS_PER_SECOND)  # fmt: skip
-    report.add(Row(f"  floor: typed DuckDB read of the same files, {floor_rows:,} rows in "
+    report.add(Row(f"  floor: typed DuckDB read of the same files, {floor_rows:,} rows cast in "
                    f"{floor_seconds:.1f} s (rows/s)", f"{floor_rate:,.0f}", "-", "-"))  # fmt: skip
     report.add(Row("  CSV ingest stage incl. checks and start-up (s; rows/s; peak GB)",
                    f"{m.seconds:.1f}; {read / m.seconds if m.seconds else 0:,.0f}; "

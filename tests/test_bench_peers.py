@@ -64,7 +64,7 @@ insert into raw.ticket_events values
     ('T2', 'new', '2026-03-27 15:30', 'f', 5),
     ('T2', 'resolved', '2026-03-30 07:30', 'f', 6);
 create table intermediate.int_ticket_clocks_computed (ticket_id varchar,
-    objective_id varchar, elapsed_micros bigint);
+    objective_id varchar, elapsed_micros bigint, stopped_at timestamp);
 """
 
 
@@ -74,8 +74,9 @@ def results(tmp_path_factory):
     with duckdb.connect(str(warehouse)) as connection:
         connection.execute(SETUP)
         connection.executemany(
-            "insert into intermediate.int_ticket_clocks_computed values (?, ?, ?)",
-            [(t, o, seconds * 1_000_000) for (t, o), seconds in EXPECTED.items()],
+            "insert into intermediate.int_ticket_clocks_computed values (?, ?, ?, ?)",
+            # every ticket has stopped; the stop itself is not compared
+            [(t, o, seconds * 1_000_000, "2026-03-30") for (t, o), seconds in EXPECTED.items()],
         )
     window = Window("2025-11-01", "2026-05-01", "2026-04-01 00:00:00")
     return warehouse, run_peers(str(warehouse), window, sample=10)
@@ -104,13 +105,14 @@ def test_businesstimedelta_samples_business_pairs_only_and_agrees(results):
 
 def test_a_disagreement_is_counted_and_explained(results, tmp_path):
     warehouse, _ = results
-    # the model a second and a half off on one pair, and missing another
+    # the model a second and a half off on one pair that it holds open, and missing another
     copy = tmp_path / "off.duckdb"
     copy.write_bytes(warehouse.read_bytes())
     with duckdb.connect(str(copy)) as connection:
         connection.execute(
             "update intermediate.int_ticket_clocks_computed set elapsed_micros = "
-            "elapsed_micros + 1_500_000 where ticket_id = 'T1' and objective_id = 'res'"
+            "elapsed_micros + 1_500_000, stopped_at = null "
+            "where ticket_id = 'T1' and objective_id = 'res'"
         )
         connection.execute(
             "delete from intermediate.int_ticket_clocks_computed where ticket_id = 'T2' "
@@ -120,6 +122,7 @@ def test_a_disagreement_is_counted_and_explained(results, tmp_path):
     reference = run_peers(str(copy), window, sample=10)["reference"]
     assert (reference.pairs, reference.agreeing) == (4, 2)
     assert (reference.differing, reference.only_peer, reference.only_model) == (1, 1, 0)
+    assert reference.differing_open == 1
 
 
 def test_the_library_day_can_end_at_midnight():

@@ -112,7 +112,11 @@ def summary(points: Sequence[ScalePoint], memory_gb: float, time_budget: float,
     }  # fmt: skip
     reached = sorted((f, name) for name, f in limits.items() if f is not None)
     lines.append("")
-    if reached:
+    top = max(p.factor for p in points)
+    if reached and reached[0][0] <= top:
+        lines.append(f"First limit: {reached[0][1]}, already reached at ×{top:g}, the largest "
+                     "scale measured.")  # fmt: skip
+    elif reached:
         first, name = reached[0]
         others = "; ".join(f"{n} at ×{f:.1f}" for f, n in reached[1:])
         lines.append(f"First limit, extrapolated linearly from the two largest scales: {name} at "

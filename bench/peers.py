@@ -28,8 +28,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pytz
-from businesstimedelta import HolidayRule, Rules, WorkDayRule
+import pytz  # type: ignore[import-untyped]
+from businesstimedelta import HolidayRule, Rules, WorkDayRule  # type: ignore[import-untyped]
 
 HERE = Path(__file__).parent
 STATEMENTS = {"reference": HERE / "reference_clock.sql", "zendesk": HERE / "peer_zendesk_clock.sql"}

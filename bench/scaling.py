@@ -94,7 +94,11 @@ def summary(points: Sequence[ScalePoint], memory_gb: float, time_budget: float,
     rows = [p.rows for p in points]
     for stage in STAGES:
         b = exponent(rows, [p.stages[stage].seconds for p in points])
-        per_million = marginal(points, lambda p, s=stage: p.stages[s].seconds) * 1e6
+
+        def stage_seconds(point: ScalePoint, stage: str = stage) -> float:
+            return point.stages[stage].seconds
+
+        per_million = marginal(points, stage_seconds) * 1e6
         lines.append(f"- {stage}: exponent {b:.2f}, {per_million:.2f} s per million more rows "
                      f"({_growth(b)}).")  # fmt: skip
     b = exponent(rows, [p.peak_rss_gb for p in points])

@@ -86,13 +86,13 @@ def _month(start: str, offset: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _env(root: Path, landing: Path, warehouse: Path) -> dict[str, str]:
+def _env(root: Path, landing: Path, warehouse: Path, reports: Path | None = None) -> dict[str, str]:
     """A stage's run paths for its child process (bench.stage reads them: RunPaths.from_env)."""
     return {
         ENV_DEFINITIONS: str(root / "sla_definitions"),
         ENV_LANDING: str(landing),
         ENV_WAREHOUSE: str(warehouse),
-        ENV_REPORTS: str(root / "reports"),
+        ENV_REPORTS: str(reports or root / "reports"),
         "SLA_DBT_TARGET": str(root / "dbt-target"),
     }
 
@@ -302,7 +302,9 @@ def _scaling(scale: Scale, factors: tuple[float, ...], out: Path, full_root: Pat
             continue
         logs = out / "logs" / f"scale-{label}"
         warehouse = out / f"scale-{label}.duckdb"
-        env = _env(root, root / "landing", warehouse)
+        # its own publications: the full year's stay as they are for the monthly close
+        reports = out / f"scale-{label}-reports"
+        env = _env(root, root / "landing", warehouse, reports)
         stages: dict[str, scaling.StagePoint] = {}
         for stage in scaling.STAGES:
             m, _ = _stage(f"scale {label} {stage}", stage, env, first, last, logs)
@@ -312,6 +314,7 @@ def _scaling(scale: Scale, factors: tuple[float, ...], out: Path, full_root: Pat
         if len(stages) == len(scaling.STAGES):
             points.append(scaling.ScalePoint(factor, _rows_read(warehouse), stages))
         warehouse.unlink(missing_ok=True)
+        shutil.rmtree(reports, ignore_errors=True)
         if factor != 1:
             shutil.rmtree(root.parent, ignore_errors=True)
     memory = psutil.virtual_memory().total / GB

@@ -68,7 +68,7 @@ class Scale:
     def scaled(self, factor: float) -> Scale:
         """The same year with ``factor`` times the agreements and probed services."""
         return dataclasses.replace(
-            self, name=f"{self.name} x{factor:g}",
+            self, name=f"{self.name} x{factor:.3g}",
             agreements=max(1, round(self.agreements * factor)),
             services=max(1, round(self.services * factor)),
         )  # fmt: skip
@@ -291,7 +291,7 @@ def _scaling(scale: Scale, factors: tuple[float, ...], out: Path, full_root: Pat
     first, last = scale.start, _month(scale.start, scale.months - 1)
     for factor in factors:
         sized = scale.scaled(factor)
-        label = f"x{factor:g}"
+        label = f"x{factor:.3g}"
         root = full_root if factor == 1 else out / f"scale-{label}" / "parquet"
         if (
             factor != 1

@@ -83,7 +83,7 @@ def summary(points: Sequence[ScalePoint], memory_gb: float, time_budget: float,
     lines = [
         header + " | total (s) |",
         "|---|---|" + "---|" * len(STAGES) + "---|",
-        *(f"| ×{p.factor:g} | {p.rows:,} | "
+        *(f"| ×{p.factor:.3g} | {p.rows:,} | "
           + " | ".join(f"{p.stages[s].seconds:.1f}; {p.stages[s].peak_rss_gb:.2f}" for s in STAGES)
           + f" | {p.seconds:.1f} |" for p in points),
         "",
@@ -118,7 +118,7 @@ def summary(points: Sequence[ScalePoint], memory_gb: float, time_budget: float,
     lines.append("")
     top = max(p.factor for p in points)
     if reached and reached[0][0] <= top:
-        lines.append(f"First limit: {reached[0][1]}, already reached at ×{top:g}, the largest "
+        lines.append(f"First limit: {reached[0][1]}, already reached at ×{top:.3g}, the largest "
                      "scale measured.")  # fmt: skip
     elif reached:
         first, name = reached[0]

@@ -54,6 +54,8 @@ def marginal(points: Sequence[ScalePoint], value: Callable[[ScalePoint], float])
 
 
 def _growth(b: float) -> str:
+    if b < 0.15:
+        return "flat at these sizes: start-up dominates, or the machine was not idle"
     if b < 0.85:
         return "below linear: fixed start-up and per-run costs weigh more at the small scales"
     if b > 1.15:

@@ -80,8 +80,9 @@ test: install manifest lint types
 test-fast: install manifest lint types
 	$(BIN)/python -m pytest -m "not slow"
 
+# BENCH_ARGS: e.g. "--scales 0.1,0.333,1,2" (the 2x point), "--with-tests" (times `make test`)
 bench: install manifest
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-small: install manifest
 	$(BIN)/python -m bench.run --small

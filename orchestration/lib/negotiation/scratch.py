@@ -29,7 +29,6 @@ from orchestration.lib.settings import (
     DBT_PROFILES_DIR,
     DBT_PROJECT_DIR,
     DBT_TARGET_DIR,
-    ENV_WAREHOUSE,
     dbt_executable,
 )
 from orchestration.lib.warehouse_lock import DEFAULT_LOCK_TIMEOUT, exclusive
@@ -81,7 +80,7 @@ class Scratch:
     ) -> None:
         environment = {
             **os.environ,
-            ENV_WAREHOUSE: str(self.warehouse_path),
+            **dbt_launcher.warehouse_env(self.warehouse_path),
             dbt_launcher.PARENT_PID_ENV: str(os.getpid()),
             **(env or {}),
         }

@@ -71,14 +71,16 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix orchestration tests bench
 	$(BIN)/sqlfluff fix dbt_project/models
 
-# the full suite, as CI runs it (.ci/run)
+# the full suite, as CI runs it (.ci/run), in TEST_WORKERS processes (pytest-xdist); one test
+# module per process, so a module's pipeline scenario (module-scoped fixture) is built once
+TEST_WORKERS ?= 2
 test: install manifest lint types
 	$(BIN)/dagster definitions validate -m orchestration.definitions
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # the quick loop while editing: everything but the tests marked slow (whole pipeline runs)
 test-fast: install manifest lint types
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile
 
 # BENCH_ARGS: e.g. "--scales 0.1,0.333,1,2" (the 2x point), "--with-tests" (times `make test`)
 bench: install manifest

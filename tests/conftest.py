@@ -17,6 +17,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     ensure_manifest()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a slow test first, each module's tests kept together and in their order:
+    under ``pytest -n 2 --dist loadfile`` (make test) the long pipeline modules start at once
+    and the quick ones fill the gaps, instead of one long module running alone at the end."""
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)
+
+
 @pytest.fixture
 def scenario(tmp_path: Path) -> Callable[..., Scenario]:
     """``scenario(landing={...}, agreements={...}|None)`` -> a Scenario ready to ``run``."""

@@ -18,7 +18,11 @@ import shlex
 import sys
 from pathlib import Path
 
+from orchestration.lib.settings import ENV_WAREHOUSE
+
 PARENT_PID_ENV = "SLA_DBT_PARENT_PID"
+# the folder dbt runs in: the warehouse's, so the profile names the warehouse by its file name
+WORKDIR_ENV = "SLA_DBT_WORKDIR"
 PR_SET_PDEATHSIG = 1
 
 _SHIM = f"""\
@@ -29,12 +33,29 @@ if libc.prctl({PR_SET_PDEATHSIG}, signal.SIGKILL, 0, 0, 0) != 0:
 expected = os.environ.get("{PARENT_PID_ENV}")
 if expected and os.getppid() != int(expected):
     sys.exit("dbt launcher: the run that started dbt has ended")
+workdir = os.environ.get("{WORKDIR_ENV}")
+if workdir:
+    os.chdir(workdir)
 os.execv(sys.argv[1], sys.argv[1:])
 """
 
 
 def supported() -> bool:
     return sys.platform.startswith("linux")
+
+
+def warehouse_env(warehouse: Path) -> dict[str, str]:
+    """The environment that points dbt's profile at ``warehouse``.
+
+    dbt re-parses the whole project (~10 s) when the profile's connection settings differ from
+    the previous parse's, and the warehouse path is one of them: every test and every scratch
+    copy has its own folder. The launcher runs dbt in the warehouse's folder and the profile
+    names the file only, so runs on any ``warehouse.duckdb`` share one parse state.
+    """
+    if not supported():  # no launcher shim to change folder: the full path, and a full parse
+        return {ENV_WAREHOUSE: str(warehouse)}
+    resolved = warehouse.resolve()
+    return {ENV_WAREHOUSE: resolved.name, WORKDIR_ENV: str(resolved.parent)}
 
 
 def launcher(dbt_executable: str, folder: Path) -> str:

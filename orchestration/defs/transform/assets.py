@@ -14,7 +14,7 @@ from orchestration.defs.resources import SlaPaths
 from orchestration.defs.transform.project import dbt_project
 from orchestration.defs.transform.translator import SlaDbtTranslator
 from orchestration.lib import dbt_launcher
-from orchestration.lib.settings import DBT_TARGET_DIR, ENV_WAREHOUSE, FULL_REFRESH_TAG
+from orchestration.lib.settings import DBT_TARGET_DIR, FULL_REFRESH_TAG
 
 # Importing the definitions never runs dbt: the manifest is prepared beforehand by
 # ensure_manifest() (`make manifest`, the CLI's runner, the test session's start).
@@ -84,7 +84,7 @@ def sla_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, paths
     )
     # dbt's profile reads the warehouse path, its models the run period, from the environment
     with _environment(
-        **{ENV_WAREHOUSE: str(paths.warehouse_path)},
+        **dbt_launcher.warehouse_env(paths.warehouse_path),
         **dbt_period_env(context.partition_time_window),
         # where dagster-dbt looks for the previous run's parse state
         DBT_TARGET_PATH=str(DBT_TARGET_DIR),

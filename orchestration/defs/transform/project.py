@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from orchestration.lib.settings import (
     DBT_PROFILES_DIR,
     DBT_PROJECT_DIR,
     DBT_TARGET_DIR,
+    DEFAULT_WAREHOUSE,
+    ENV_WAREHOUSE,
     dbt_executable,
 )
 
@@ -35,5 +38,8 @@ def ensure_manifest() -> Path:
             [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
              "--profiles-dir", str(DBT_PROFILES_DIR), "--target-path", str(DBT_TARGET_DIR)],
             check=True,
+            # the warehouse as runs name it (dbt_launcher.warehouse_env): the first run's parse
+            # is then partial
+            env={**os.environ, ENV_WAREHOUSE: Path(DEFAULT_WAREHOUSE).name},
         )  # fmt: skip
     return manifest

@@ -8,13 +8,26 @@ with
 
 objective_credits as (
 
-    select * from {{ ref('objective_credits') }}
+    select
+        agreement_id,
+        period_key,
+        credit_amount,
+        credit_amount_capped,
+        penalty_amount,
+        is_penalty_outside_cap,
+    from {{ ref('objective_credits') }}
 
 ),
 
 agreement_credits as (
 
-    select * from {{ ref('agreement_credits') }}
+    select
+        agreement_id,
+        period_key,
+        cap_amount,
+        credit_amount,
+        is_capped,
+    from {{ ref('agreement_credits') }}
 
 ),
 

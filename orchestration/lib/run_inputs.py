@@ -8,6 +8,8 @@ path that is a folder.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from orchestration.lib.landing.files import landing_files
 from orchestration.lib.landing_contract import SOURCES
 from orchestration.lib.paths import RunPaths
@@ -17,13 +19,18 @@ class BadInput(ValueError):
     """A path of the run cannot be used; the message is the one line to print."""
 
 
+def _require_folder(what: str, path: Path) -> None:
+    """Raise BadInput when path (the run's `what` folder) is missing or is not a folder."""
+    if not path.exists():
+        raise BadInput(f"{what} folder {path} does not exist")
+    if not path.is_dir():
+        raise BadInput(f"{what} folder {path} is not a folder")
+
+
 def check_definitions(paths: RunPaths) -> None:
     """Raise BadInput when the definitions folder is missing or holds no agreement files."""
     definitions = paths.definitions_dir
-    if not definitions.exists():
-        raise BadInput(f"definitions folder {definitions} does not exist")
-    if not definitions.is_dir():
-        raise BadInput(f"definitions folder {definitions} is not a folder")
+    _require_folder("definitions", definitions)
     agreements = definitions / "agreements"
     if not agreements.is_dir() or not any(agreements.glob("*.y*ml")):
         raise BadInput(f"definitions folder {definitions} has no agreements/*.yaml")
@@ -32,10 +39,7 @@ def check_definitions(paths: RunPaths) -> None:
 def check_data(paths: RunPaths) -> None:
     """Raise BadInput naming the landing folder or warehouse when the run has nothing to read."""
     landing = paths.landing_dir
-    if not landing.exists():
-        raise BadInput(f"landing folder {landing} does not exist")
-    if not landing.is_dir():
-        raise BadInput(f"landing folder {landing} is not a folder")
+    _require_folder("landing", landing)
     warehouse = paths.warehouse_path
     if warehouse.is_dir():
         raise BadInput(f"warehouse {warehouse} is a folder, not a DuckDB file")

@@ -6,31 +6,37 @@ with
 
 tickets as (
 
-    select * from {{ ref('stg_landing__tickets') }}
+    select
+        ticket_id,
+        agreement_id,
+    from {{ ref('stg_landing__tickets') }}
 
 ),
 
 quarantined_tickets as (
 
-    select * from {{ ref('stg_quarantine__tickets') }}
+    select
+        ticket_id,
+        agreement_id,
+        source_file,
+        source_row,
+        reason_code,
+        reason,
+        event_at,
+    from {{ ref('stg_quarantine__tickets') }}
 
 ),
 
 quarantined_ticket_events as (
 
-    select * from {{ ref('stg_quarantine__ticket_events') }}
-
-),
-
-quarantined_probes as (
-
-    select * from {{ ref('stg_quarantine__probes') }}
-
-),
-
-quarantined_maintenance as (
-
-    select * from {{ ref('stg_quarantine__maintenance') }}
+    select
+        ticket_id,
+        source_file,
+        source_row,
+        reason_code,
+        reason,
+        event_at,
+    from {{ ref('stg_quarantine__ticket_events') }}
 
 ),
 
@@ -67,12 +73,12 @@ service_rows as (
     select
         'probes' as source,  -- noqa: RF04
         *,
-    from quarantined_probes
+    from {{ ref('stg_quarantine__probes') }}
     union all
     select
         'maintenance' as source,  -- noqa: RF04
         *,
-    from quarantined_maintenance
+    from {{ ref('stg_quarantine__maintenance') }}
 
 ),
 

@@ -4,35 +4,18 @@
 -- are excluded the same way.
 with
 
-maintenance_minutes_assessed as (
+minutes_unioned as (
 
-    select * from {{ ref('int_maintenance_minutes_assessed') }}
-
-),
-
-adjustment_minutes as (
-
-    select * from {{ ref('int_adjustment_minutes_excluded') }}
-
-),
-
-maintenance_minutes as (
-
+    -- int_adjustment_minutes_excluded has these four columns in this order
     select
         agreement_id,
         period_key,
         service_id,
         minute_at,
-    from maintenance_minutes_assessed
+    from {{ ref('int_maintenance_minutes_assessed') }}
     where is_excluded
-
-),
-
-minutes_unioned as (
-
-    select * from maintenance_minutes
     union all
-    select * from adjustment_minutes
+    select * from {{ ref('int_adjustment_minutes_excluded') }}
 
 ),
 

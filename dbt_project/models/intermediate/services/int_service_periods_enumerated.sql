@@ -5,19 +5,36 @@ with
 
 periods as (
 
-    select * from {{ ref('int_agreement_periods_enumerated') }}
+    select
+        agreement_id,
+        period_key,
+        version,
+        period_start_at,
+        period_end_at,
+        maintenance_notice_seconds,
+        timezone,
+        is_in_run_window,
+    from {{ ref('int_agreement_periods_enumerated') }}
 
 ),
 
 objectives as (
 
-    select * from {{ ref('stg_definitions__objectives') }}
+    select
+        agreement_id,
+        version,
+        service_id,
+    from {{ ref('stg_definitions__objectives') }}
 
 ),
 
 agreement_versions as (
 
-    select * from {{ ref('stg_definitions__agreement_versions') }}
+    select
+        agreement_id,
+        version,
+        maintenance_max_minutes,
+    from {{ ref('stg_definitions__agreement_versions') }}
 
 ),
 

@@ -4,13 +4,35 @@ with
 
 periods as (
 
-    select * from {{ ref('int_agreement_periods_enumerated') }}
+    select
+        agreement_id,
+        period_key,
+        period_start,
+        period_end,
+        is_in_run_window,
+        version,
+        currency,
+        fee_amount,
+        credit_cap_pct,
+        min_credit_amount,
+    from {{ ref('int_agreement_periods_enumerated') }}
 
 ),
 
 objective_credits as (
 
-    select * from {{ ref('objective_credits') }}
+    select
+        agreement_id,
+        period_key,
+        credit_amount_uncapped,
+        credit_amount_capped,
+        credit_amount,
+        is_capped,
+        is_penalty_capped,
+        is_below_minimum,
+        penalty_amount_uncapped,
+        penalty_amount,
+    from {{ ref('objective_credits') }}
 
 ),
 

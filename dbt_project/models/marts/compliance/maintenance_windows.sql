@@ -5,13 +5,31 @@ with
 
 windows as (
 
-    select * from {{ ref('int_maintenance_windows_assessed') }}
+    select
+        service_id,
+        starts_at,
+        ends_at,
+        announced_at,
+        notice_seconds,
+        required_notice_seconds,
+        is_notice_met,
+        agreement_id,
+        period_key,
+        version,
+    from {{ ref('int_maintenance_windows_assessed') }}
 
 ),
 
 minutes as (
 
-    select * from {{ ref('int_maintenance_minutes_assessed') }}
+    select
+        agreement_id,
+        period_key,
+        service_id,
+        starts_at,
+        is_excluded,
+        counted_reason,
+    from {{ ref('int_maintenance_minutes_assessed') }}
 
 ),
 

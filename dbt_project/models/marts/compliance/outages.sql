@@ -4,19 +4,34 @@ with
 
 down_minutes as (
 
-    select * from {{ ref('int_service_down_minutes_grouped') }}
+    select
+        service_id,
+        run_started_at,
+        minute_at,
+    from {{ ref('int_service_down_minutes_grouped') }}
 
 ),
 
 periods as (
 
-    select * from {{ ref('int_agreement_periods_enumerated') }}
+    select
+        agreement_id,
+        version,
+        period_start_at,
+        period_end_at,
+    from {{ ref('int_agreement_periods_enumerated') }}
 
 ),
 
 objectives as (
 
-    select * from {{ ref('stg_definitions__objectives') }}
+    select
+        service_id,
+        agreement_id,
+        version,
+        kind,
+        min_downtime_minutes,
+    from {{ ref('stg_definitions__objectives') }}
 
 ),
 

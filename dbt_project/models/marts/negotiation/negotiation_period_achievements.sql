@@ -8,13 +8,32 @@ with
 
 compliance as (
 
-    select * from {{ ref('objective_periods') }}
+    select
+        agreement_id,
+        objective_id,
+        period_key,
+        period_index,
+        period_start,
+        period_end,
+        version,
+        objective_order,
+        kind,
+        unit,
+        is_higher_better,
+        target,
+        actual,
+        status,
+    from {{ ref('objective_periods') }}
 
 ),
 
 reviews as (
 
-    select * from {{ ref('rpt_reviews') }}
+    select
+        agreement_id,
+        review_period_key,
+        review_end,
+    from {{ ref('rpt_reviews') }}
 
 ),
 

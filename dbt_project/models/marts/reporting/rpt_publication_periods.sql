@@ -7,13 +7,12 @@ with
 
 agreements as (
 
-    select * from {{ ref('stg_definitions__agreements') }}
-
-),
-
-objective_periods as (
-
-    select * from {{ ref('objective_periods') }}
+    select
+        agreement_id,
+        period_months,
+        review_months,
+        greatest(review_months, period_months) as review_window_months,
+    from {{ ref('stg_definitions__agreements') }}
 
 ),
 
@@ -25,39 +24,28 @@ agreement_periods as (
         period_start,
         period_end,
         version,
-    from objective_periods
-
-),
-
-cadence_joined as (
-
-    select
-        agreement_periods.*,
-        agreements.period_months,
-        agreements.review_months,
-        greatest(agreements.review_months, agreements.period_months) as review_window_months,
-    from agreement_periods
-    inner join agreements
-        on agreement_periods.agreement_id = agreements.agreement_id
+    from {{ ref('objective_periods') }}
 
 ),
 
 final as (
 
     select
-        agreement_id,
-        period_key,
-        period_start,
-        period_end,
-        version,
-        period_months,
-        review_months,
-        (month(period_end) - 1) % review_window_months = 0 as is_review_closing,
+        agreement_periods.*,
+        agreements.period_months,
+        agreements.review_months,
+        (month(agreement_periods.period_end) - 1) % agreements.review_window_months = 0
+            as is_review_closing,
         case
-            when (month(period_end) - 1) % review_window_months = 0
-                then cast(period_end - to_months(review_window_months) as date)
+            when (month(agreement_periods.period_end) - 1) % agreements.review_window_months = 0
+                then cast(
+                    agreement_periods.period_end - to_months(agreements.review_window_months)
+                    as date
+                )
         end as review_start,
-    from cadence_joined
+    from agreement_periods
+    inner join agreements
+        on agreement_periods.agreement_id = agreements.agreement_id
 
 )
 

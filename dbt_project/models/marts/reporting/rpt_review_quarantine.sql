@@ -4,21 +4,20 @@
 -- cannot be read are included: they may belong here.
 with
 
-reviews as (
-
-    select * from {{ ref('rpt_reviews') }}
-
-),
-
-scores as (
-
-    select * from {{ ref('rpt_review_scores') }}
-
-),
-
 quarantined_rows as (
 
     select * from {{ ref('int_quarantined_rows_attributed') }}
+
+),
+
+reviews as (
+
+    select
+        agreement_id,
+        review_period_key,
+        review_start,
+        review_end,
+    from {{ ref('rpt_reviews') }}
 
 ),
 
@@ -28,7 +27,7 @@ review_services as (
         agreement_id,
         review_period_key,
         service_id,
-    from scores
+    from {{ ref('rpt_review_scores') }}
     where service_id is not null
 
 ),

@@ -1,12 +1,6 @@
 -- the agreement versions in force in some period of each review window (the pack's header)
 with
 
-scores as (
-
-    select * from {{ ref('rpt_review_scores') }}
-
-),
-
 versions as (
 
     select * from {{ ref('stg_definitions__agreement_versions') }}
@@ -19,7 +13,7 @@ versions_used as (
         agreement_id,
         review_period_key,
         version,
-    from scores
+    from {{ ref('rpt_review_scores') }}
 
 ),
 

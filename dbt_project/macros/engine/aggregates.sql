@@ -77,3 +77,14 @@
 {% macro spark__star_except(columns, relation) -%}
     {{ relation ~ '.' if relation }}* except ({{ columns | join(', ') }})
 {%- endmacro %}
+
+{#- the texts of a list joined with `separator` -#}
+{% macro join_list(list, separator) -%}
+    {{- return(adapter.dispatch('join_list', 'sla')(list, separator)) -}}
+{%- endmacro %}
+{% macro default__join_list(list, separator) -%}
+    array_to_string({{ list }}, {{ separator }})
+{%- endmacro %}
+{% macro spark__join_list(list, separator) -%}
+    array_join({{ list }}, {{ separator }})
+{%- endmacro %}

@@ -590,22 +590,24 @@ pauses_at_read as (
 read_at_period_end as (
 
     select
-        read_points.* replace (
-            case
-                when reads_open_at_period_end.ticket_id is null then read_points.stopped_at
-            end as stopped_at,
-            coalesce(
-                reads_open_at_period_end.read_clock_micros
-                - read_points.created_clock_micros
-                - coalesce(pauses_at_read.paused_micros, 0),
-                read_points.elapsed_micros
-            ) as elapsed_micros,
-            case
-                when reads_open_at_period_end.ticket_id is null then read_points.paused_micros
-                else coalesce(pauses_at_read.paused_micros, 0)
-            end as paused_micros,
-            read_points.read_at as evaluated_at
-        ),
+        -- read_points with the four columns read at read_at replaced (final names its columns)
+        {{ star_except(
+            ['stopped_at', 'elapsed_micros', 'paused_micros', 'evaluated_at'], 'read_points'
+        ) }},
+        case
+            when reads_open_at_period_end.ticket_id is null then read_points.stopped_at
+        end as stopped_at,
+        coalesce(
+            reads_open_at_period_end.read_clock_micros
+            - read_points.created_clock_micros
+            - coalesce(pauses_at_read.paused_micros, 0),
+            read_points.elapsed_micros
+        ) as elapsed_micros,
+        case
+            when reads_open_at_period_end.ticket_id is null then read_points.paused_micros
+            else coalesce(pauses_at_read.paused_micros, 0)
+        end as paused_micros,
+        read_points.read_at as evaluated_at,
     from read_points
     left join reads_open_at_period_end
         on

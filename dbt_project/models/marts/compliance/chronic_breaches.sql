@@ -62,7 +62,7 @@ subjects as (
 
     select
         *,
-        coalesce(objective_id, array_to_string(objective_ids, ',')) as objectives,
+        coalesce(objective_id, {{ join_list('objective_ids', "','") }}) as objectives,
     from subjects_listed
 
 ),

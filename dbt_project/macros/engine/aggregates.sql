@@ -88,3 +88,24 @@
 {% macro spark__join_list(list, separator) -%}
     array_join({{ list }}, {{ separator }})
 {%- endmacro %}
+
+{#- `select * replace (...)`: all columns of `relation` (or of the from clause) with some
+    replaced by expressions, `replacements` a list of [expression, column] pairs. DuckDB keeps
+    each column in its place; Spark has no replace, so there the replaced columns come after the
+    others (the Spark marts are compared by column name) -#}
+{% macro star_replace(replacements, relation=none) -%}
+    {{- return(adapter.dispatch('star_replace', 'sla')(replacements, relation)) -}}
+{%- endmacro %}
+{% macro default__star_replace(replacements, relation) -%}
+    {{ relation ~ '.' if relation }}* replace (
+    {%- for expression, column in replacements %}
+        {{ expression }} as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    )
+{%- endmacro %}
+{% macro spark__star_replace(replacements, relation) -%}
+    {{ star_except(replacements | map('last') | list, relation) }},
+    {%- for expression, column in replacements %}
+        {{ expression }} as {{ column }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -18,7 +18,7 @@ final as (
     -- every column of int_ticket_clocks_computed (their order and meaning are stated there and
     -- in this model's contract) but the clocks in microseconds, which only the objectives' and
     -- the adjustments' models read
-    select * exclude (elapsed_micros, paused_micros)
+    select {{ star_except(['elapsed_micros', 'paused_micros']) }}
     from ticket_clocks
 
 )

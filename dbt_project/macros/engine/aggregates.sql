@@ -109,3 +109,10 @@
         {{ expression }} as {{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- the last element of a list (null for an empty list) -#}
+{% macro last_element(list) -%}
+    {{- return(adapter.dispatch('last_element', 'sla')(list)) -}}
+{%- endmacro %}
+{% macro default__last_element(list) -%}{{ list }}[-1]{%- endmacro %}
+{% macro spark__last_element(list) -%}element_at({{ list }}, -1){%- endmacro %}

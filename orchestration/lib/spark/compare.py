@@ -81,12 +81,12 @@ def compare_marts(
             table_dir = spark_warehouse_dir / f"{schema}.db" / model
             duckdb_sql = f"select * from {_quoted(schema)}.{_quoted(model)}"
             if not any(table_dir.glob("*.parquet")):
-                # the Spark run did not build the mart: every DuckDB row is unmatched
+                # no Parquet: the Spark run did not build the mart (every column is missing),
+                # or built it empty (Spark writes no file for no rows)
                 duckdb_rows = _count(connection, duckdb_sql)
+                missing_all = () if table_dir.is_dir() else tuple(str(c[0]) for c in columns)
                 comparisons.append(
-                    MartComparison(
-                        model, duckdb_rows, 0, duckdb_rows, 0, tuple(str(c[0]) for c in columns)
-                    )
+                    MartComparison(model, duckdb_rows, 0, duckdb_rows, 0, missing_all)
                 )
                 continue
             files = table_dir / "*.parquet"

@@ -48,7 +48,7 @@ final as (
         closing_periods.review_end,
         periods_in_review.period_keys,
         -- chronic breaches are shown as of the review's last period
-        periods_in_review.period_keys[-1] as last_period_key,
+        {{ last_element('periods_in_review.period_keys') }} as last_period_key,
         closing_periods.history_start,
     from closing_periods
     inner join periods_in_review using (agreement_id, review_period_key)

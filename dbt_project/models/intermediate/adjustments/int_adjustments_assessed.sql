@@ -154,7 +154,8 @@ final as (
                 then 'unknown ticket ' || items_located.ticket_id || ' for this agreement'
             when items_located.period_key is null
                 -- chr(39), the apostrophe: Spark reads '' as two adjacent literals
-                then 'outside the agreement' || chr(39)
+                then
+                    'outside the agreement' || chr(39)
                     || 's periods (a window lies inside one period)'
             when entries_overlapping.overlapped_adjustment_id is not null
                 then 'overlaps ' || entries_overlapping.overlapped_adjustment_id

@@ -57,3 +57,23 @@
     orchestration/lib/spark/compare.py) and nothing is altered -#}
 {% macro spark__persist_constraints(relation, model) -%}
 {%- endmacro %}
+
+{#- dbt-core's default__get_unit_test_sql (tests/helpers.sql), on the stripped model SQL -#}
+{% macro spark__get_unit_test_sql(main_sql, expected_fixture_sql, expected_column_names) -%}
+    {%- set columns = expected_column_names | join(', ') -%}
+    with dbt_internal_unit_test_actual as (
+        select {{ columns }}, {{ dbt.string_literal("actual") }} as {{ adapter.quote("actual_or_expected") }}
+        from (
+            {{ sla.strip_trailing_commas(main_sql) }}
+        ) as _dbt_internal_unit_test_actual
+    ),
+    dbt_internal_unit_test_expected as (
+        select {{ columns }}, {{ dbt.string_literal("expected") }} as {{ adapter.quote("actual_or_expected") }}
+        from (
+            {{ expected_fixture_sql }}
+        ) as _dbt_internal_unit_test_expected
+    )
+    select * from dbt_internal_unit_test_actual
+    union all
+    select * from dbt_internal_unit_test_expected
+{%- endmacro %}

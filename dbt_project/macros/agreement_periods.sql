@@ -8,15 +8,15 @@
 {% macro period_key(period, day) -%}
     case
         when {{ period }} = 'quarterly'
-            then strftime({{ day }}, '%Y') || '-Q' || quarter({{ day }})
-        else strftime({{ day }}, '%Y-%m')
+            then {{ format_date(day, 'year') }} || '-Q' || quarter({{ day }})
+        else {{ format_date(day, 'month') }}
     end
 {%- endmacro %}
 
 {#- Local midnight of `day` (a date, or a quoted date literal) in the zone `timezone`, as a naive
     UTC timestamp: where an agreement's day, period or version starts. -#}
 {% macro local_midnight_at(timezone, day) -%}
-    timezone('UTC', timezone({{ timezone }}, cast({{ day }} as timestamp)))
+    {{ local_to_utc(timezone, 'cast(' ~ day ~ ' as timestamp)') }}
 {%- endmacro %}
 
 {#- The date a version stops being in force: the next version's start, or its own end when

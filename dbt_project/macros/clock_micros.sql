@@ -11,11 +11,11 @@
 
 {% macro clock_micros_at(clock, interval, instant) -%}
     case
-        when {{ clock }} = '24x7' then epoch_us({{ instant }})
+        when {{ clock }} = '24x7' then {{ epoch_micros(instant) }}
         else
             {{ interval }}.micros_before
             + least(
-                epoch_us({{ instant }}) - epoch_us({{ interval }}.start_at),
+                {{ epoch_micros(instant) }} - {{ epoch_micros(interval ~ '.start_at') }},
                 {{ interval }}.working_seconds * 1000000
             )
     end
@@ -29,10 +29,11 @@
 -#}
 {% macro instant_at_clock_micros(clock, interval, micros) -%}
     case
-        when {{ clock }} = '24x7' then make_timestamp({{ micros }})
+        when {{ clock }} = '24x7' then {{ instant_of_micros(micros) }}
         when {{ micros }} <= {{ interval }}.micros_before + {{ interval }}.working_seconds * 1000000
-            then {{ interval }}.start_at
-            + to_microseconds({{ micros }} - {{ interval }}.micros_before)
+            then {{ add_micros(
+                interval ~ '.start_at', '(' ~ micros ~ ' - ' ~ interval ~ '.micros_before)'
+            ) }}
     end
 {%- endmacro %}
 
@@ -54,11 +55,11 @@
     in readings; unique_combination [calendar_id, start_at] holds).
 -#}
 {% macro utc_day_index(instant) -%}
-    epoch_us({{ instant }}) // 86400000000
+    {{ int_div(epoch_micros(instant), 86400000000) }}
 {%- endmacro %}
 
 {% macro reading_index(micros) -%}
-    ({{ micros }}) // 14400000000
+    {{ int_div('(' ~ micros ~ ')', 14400000000) }}
 {%- endmacro %}
 
 {% macro join_interval_at(interval, calendar_id, instant) -%}

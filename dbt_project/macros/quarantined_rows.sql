@@ -24,7 +24,7 @@ final as (
         {%- for column in id_columns %}
         {{ column }},
         {%- endfor %}
-        try_cast(trim({{ event_time }}) as timestamptz) as event_at,
+        try_cast(trim({{ event_time }}) as {{ type_instant() }}) as event_at,
     from source
 
 )

@@ -29,12 +29,10 @@ minutes_applied as (
         service_periods.agreement_id,
         service_periods.period_key,
         service_periods.service_id,
-        unnest({{
-            window_minutes(
-                'assessed.window_start_at', 'assessed.window_end_at',
-                'service_periods.period_start_at', 'service_periods.period_end_at'
-            )
-        }}) as minute_at,
+        {{ window_minutes(
+            'assessed.window_start_at', 'assessed.window_end_at',
+            'service_periods.period_start_at', 'service_periods.period_end_at'
+        ) }} as minute_at,
     from assessed
     inner join service_periods using (agreement_id, period_key)
     inner join objectives

@@ -153,7 +153,10 @@ final as (
             when items_located.scope = 'tickets' and not items_located.is_known_ticket
                 then 'unknown ticket ' || items_located.ticket_id || ' for this agreement'
             when items_located.period_key is null
-                then 'outside the agreement''s periods (a window lies inside one period)'
+                -- chr(39), the apostrophe: Spark reads '' as two adjacent literals
+                then
+                    'outside the agreement' || chr(39)
+                    || 's periods (a window lies inside one period)'
             when entries_overlapping.overlapped_adjustment_id is not null
                 then 'overlaps ' || entries_overlapping.overlapped_adjustment_id
             when items_located.category = 'disputed' then 'disputed: no figure changed'

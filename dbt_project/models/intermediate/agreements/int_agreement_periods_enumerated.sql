@@ -38,8 +38,9 @@ first_period_starts as (
         agreements.agreement_id,
         make_date(
             year(min(agreement_versions.effective_from)),
-            (month(min(agreement_versions.effective_from)) - 1)
-            // agreements.period_months * agreements.period_months + 1,
+            {{ int_div(
+                '(month(min(agreement_versions.effective_from)) - 1)', 'agreements.period_months'
+            ) }} * agreements.period_months + 1,
             1
         ) as first_period_start,
     from agreements
@@ -58,11 +59,12 @@ periods_enumerated as (
         agreements.period_months,
         agreements.currency,
         agreements.calendar_id,
-        cast(unnest(generate_series(
-            first_period_starts.first_period_start,
-            cast('{{ run_period_end() }}' as date) - to_months(agreements.period_months),
-            to_months(agreements.period_months)
-        )) as date) as period_start,
+        {{ unnest_series(
+            'first_period_starts.first_period_start',
+            "cast('" ~ run_period_end() ~ "' as date) - " ~ months('agreements.period_months'),
+            months('agreements.period_months'),
+            cast_as='date',
+        ) }} as period_start,
     from agreements
     inner join first_period_starts
         on agreements.agreement_id = first_period_starts.agreement_id
@@ -74,7 +76,7 @@ periods_indexed as (
     -- the ordinal counts every calendar period, so chronic-breach windows span version gaps
     select
         *,
-        cast(period_start + to_months(period_months) as date) as period_end,
+        cast(period_start + {{ months('period_months') }} as date) as period_end,
         row_number() over (
             partition by agreement_id order by period_start
         ) as period_index,

@@ -33,11 +33,11 @@ day_span as (
     -- still running may lie beyond it, hence the padding after as well as before
     select
         cast(
-            min(effective_from) - to_days({{ var('calendar_padding_days') }}) as date
+            min(effective_from) - {{ days(var('calendar_padding_days')) }} as date
         ) as first_date,
         cast(
             cast('{{ run_period_end() }}' as date)
-            + to_days({{ var('calendar_padding_days') }}) as date
+            + {{ days(var('calendar_padding_days')) }} as date
         ) as last_date,
     from agreement_versions
 
@@ -46,9 +46,8 @@ day_span as (
 days_enumerated as (
 
     select
-        cast(
-            unnest(generate_series(first_date, last_date, interval 1 day)) as date
-        ) as local_date,
+        {{ unnest_series('first_date', 'last_date', 'interval 1 day', cast_as='date') }}
+            as local_date,
     from day_span
 
 ),
@@ -68,8 +67,8 @@ working_days as (
     inner join calendar_hours
         on
             calendars.calendar_id = calendar_hours.calendar_id
-            and isodow(days_enumerated.local_date) = calendar_hours.iso_dow
-    anti join calendar_closed_days
+            and {{ iso_dow('days_enumerated.local_date') }} = calendar_hours.iso_dow
+    {{ anti_join() }} calendar_closed_days
         on
             calendars.calendar_id = calendar_closed_days.calendar_id
             and days_enumerated.local_date = calendar_closed_days.closed_date
@@ -83,14 +82,12 @@ intervals_in_utc as (
         calendar_id,
         local_date,
         interval_index,
-        timezone(
-            'UTC',
-            timezone(timezone, cast(local_date as timestamp) + to_minutes(start_minute))
-        ) as start_at,
-        timezone(
-            'UTC',
-            timezone(timezone, cast(local_date as timestamp) + to_minutes(end_minute))
-        ) as end_at,
+        {{ local_to_utc(
+            'timezone', 'cast(local_date as timestamp) + ' ~ minutes('start_minute')
+        ) }} as start_at,
+        {{ local_to_utc(
+            'timezone', 'cast(local_date as timestamp) + ' ~ minutes('end_minute')
+        ) }} as end_at,
     from working_days
 
 ),
@@ -99,7 +96,7 @@ intervals_measured as (
 
     select
         *,
-        date_diff('second', start_at, end_at) as working_seconds,
+        {{ units_between('second', 'start_at', 'end_at') }} as working_seconds,
     from intervals_in_utc
     -- an interval inside a skipped DST hour has no length
     where end_at > start_at

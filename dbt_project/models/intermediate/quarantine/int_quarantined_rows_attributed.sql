@@ -62,7 +62,7 @@ ticket_owners as (
         ticket_agreements.ticket_id,
         ticket_agreements.agreement_id,
     from ticket_agreements
-    semi join quarantined_ticket_events
+    {{ semi_join() }} quarantined_ticket_events
         on ticket_agreements.ticket_id = quarantined_ticket_events.ticket_id
 
 ),
@@ -92,7 +92,7 @@ final as (
         reason,
         event_at,
         agreement_id,
-        null::varchar as service_id,
+        cast(null as {{ type_text() }}) as service_id,
     from quarantined_tickets
     union all
     select
@@ -103,7 +103,7 @@ final as (
         quarantined_ticket_events.reason,
         quarantined_ticket_events.event_at,
         ticket_owners.agreement_id,
-        null::varchar as service_id,
+        cast(null as {{ type_text() }}) as service_id,
     from quarantined_ticket_events
     inner join ticket_owners on quarantined_ticket_events.ticket_id = ticket_owners.ticket_id
     union all
@@ -114,7 +114,7 @@ final as (
         reason_code,
         reason,
         event_at,
-        null::varchar as agreement_id,
+        cast(null as {{ type_text() }}) as agreement_id,
         service_id,
     from service_rows
 

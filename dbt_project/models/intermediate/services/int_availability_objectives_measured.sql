@@ -52,7 +52,7 @@ minutes_counted as (
 final as (
 
     select
-        * exclude (kind, period_start_at, period_end_at, is_in_run_window),
+        {{ star_except(['kind', 'period_start_at', 'period_end_at', 'is_in_run_window']) }},
         -- one division of exact integers: the double is the correctly rounded ratio, so
         -- comparisons with targets and tier thresholds are exact at the boundaries.
         -- null without any data: an uptime of 100 % observed from nothing would mislead.

@@ -60,7 +60,7 @@ final as (
         objective_id,
         service_id,
         run_started_at as started_at,
-        run_started_at + to_minutes(run_down_minutes) as ended_at,
+        run_started_at + {{ minutes('run_down_minutes') }} as ended_at,
         run_down_minutes as outage_minutes,
         min_downtime_minutes,
         run_down_minutes >= min_downtime_minutes as is_counted,

@@ -42,7 +42,7 @@ latencies_in_agreed_time as (
             objective_periods.service_id = probes.service_id
             and objective_periods.period_start_at <= probes.checked_at
             and objective_periods.period_end_at > probes.checked_at
-    anti join excluded_minutes
+    {{ anti_join() }} excluded_minutes
         on
             objective_periods.agreement_id = excluded_minutes.agreement_id
             and objective_periods.period_key = excluded_minutes.period_key
@@ -57,7 +57,7 @@ percentiles as (
         agreement_id,
         period_key,
         objective_id,
-        quantile_cont(latency_ms, 0.95) as p95_latency_ms,
+        {{ quantile_exact('latency_ms', 0.95) }} as p95_latency_ms,
         count(*) as sample_size,
     from latencies_in_agreed_time
     group by 1, 2, 3

@@ -37,7 +37,7 @@ minutes_expanded as (
         is_notice_met,
         maintenance_max_minutes,
         calendar_timezone,
-        unnest({{ window_minutes('starts_at', 'ends_at') }}) as minute_at,
+        {{ window_minutes('starts_at', 'ends_at') }} as minute_at,
     from windows
 
 ),
@@ -46,7 +46,7 @@ minutes_localised as (
 
     select
         *,
-        timezone(calendar_timezone, timezone('UTC', minute_at)) as local_at,
+        {{ utc_to_local('calendar_timezone', 'minute_at') }} as local_at,
     from minutes_expanded
 
 ),
@@ -67,7 +67,7 @@ minutes_placed as (
             where
                 allowed_windows.agreement_id = minutes_localised.agreement_id
                 and allowed_windows.version = minutes_localised.version
-                and allowed_windows.iso_dow = isodow(minutes_localised.local_at)
+                and allowed_windows.iso_dow = {{ iso_dow('minutes_localised.local_at') }}
                 and allowed_windows.start_minute
                 <= hour(minutes_localised.local_at) * 60 + minute(minutes_localised.local_at)
                 and allowed_windows.end_minute

@@ -30,10 +30,11 @@ final as (
         service_periods.period_end_at,
         service_periods.timezone,
         service_periods.maintenance_max_minutes,
-        date_diff('second', maintenance.announced_at, maintenance.starts_at) as notice_seconds,
+        {{ units_between('second', 'maintenance.announced_at', 'maintenance.starts_at') }}
+            as notice_seconds,
         service_periods.required_notice_seconds,
         maintenance.announced_at
-        <= maintenance.starts_at - to_seconds(service_periods.required_notice_seconds)
+        <= maintenance.starts_at - {{ seconds('service_periods.required_notice_seconds') }}
             as is_notice_met,
     from service_periods
     inner join maintenance

@@ -33,14 +33,14 @@ down_minutes as (
         probe_minutes.service_id,
         probe_minutes.minute_at,
     from probe_minutes
-    anti join incident_services
+    {{ anti_join() }} incident_services
         on probe_minutes.service_id = incident_services.service_id
     union all
     select
         incident_minutes.service_id,
         incident_minutes.minute_at,
     from incident_minutes
-    semi join incident_services
+    {{ semi_join() }} incident_services
         on incident_minutes.service_id = incident_services.service_id
 
 ),
@@ -51,9 +51,9 @@ runs_keyed as (
         service_id,
         minute_at,
         -- gaps and islands: consecutive minutes share minute_at minus their ordinal
-        minute_at - to_minutes(
-            row_number() over (partition by service_id order by minute_at)
-        ) as run_key,
+        minute_at - {{ minutes(
+            'row_number() over (partition by service_id order by minute_at)'
+        ) }} as run_key,
     from down_minutes
 
 ),

@@ -18,13 +18,11 @@ minutes_covered as (
     -- the last minute is the one holding the window's last instant (ended_at is exclusive)
     select
         windows.service_id,
-        unnest(
-            generate_series(
-                date_trunc('minute', windows.started_at),
-                date_trunc('minute', windows.ended_at - interval 1 microsecond),
-                interval 1 minute
-            )
-        ) as minute_at,
+        {{ unnest_series(
+            "date_trunc('minute', windows.started_at)",
+            "date_trunc('minute', windows.ended_at - interval 1 microsecond)",
+            'interval 1 minute',
+        ) }} as minute_at,
     from windows
     where windows.is_down and windows.ended_at > windows.started_at
 

@@ -60,7 +60,8 @@ final as (
         services_in_force.service_id,
         periods.period_start_at,
         periods.period_end_at,
-        date_diff('minute', periods.period_start_at, periods.period_end_at) as period_minutes,
+        {{ units_between('minute', 'periods.period_start_at', 'periods.period_end_at') }}
+            as period_minutes,
         coalesce(periods.maintenance_notice_seconds, 0) as required_notice_seconds,
         agreement_versions.maintenance_max_minutes,
         periods.timezone,

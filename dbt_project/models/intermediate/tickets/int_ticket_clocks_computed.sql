@@ -111,15 +111,14 @@ intervals_by_day as (
     -- join into a nested loop
     select
         intervals_sequenced.*,
-        coalesce(intervals_sequenced.next_start_at, cast('infinity' as timestamp))
+        coalesce(intervals_sequenced.next_start_at, {{ end_of_time() }})
             as held_until_at,
-        unnest(generate_series(
-            {{ utc_day_index('intervals_sequenced.start_at') }},
-            coalesce(
-                {{ utc_day_index('intervals_sequenced.next_start_at') }},
-                intervals_last_day.day_index
-            )
-        )) as day_index,
+        {{ unnest_series(
+            utc_day_index('intervals_sequenced.start_at'),
+            'coalesce(' ~ utc_day_index('intervals_sequenced.next_start_at')
+            ~ ', intervals_last_day.day_index)',
+            '1',
+        ) }} as day_index,
     from intervals_sequenced
     cross join intervals_last_day
 
@@ -133,12 +132,13 @@ intervals_by_reading as (
         working_intervals.*,
         working_intervals.micros_before + working_intervals.working_seconds * 1000000
             as micros_until,
-        unnest(generate_series(
-            {{ reading_index('working_intervals.micros_before') }},
-            {{ reading_index(
+        {{ unnest_series(
+            reading_index('working_intervals.micros_before'),
+            reading_index(
                 'working_intervals.micros_before + working_intervals.working_seconds * 1000000'
-            ) }}
-        )) as reading_index,
+            ),
+            '1',
+        ) }} as reading_index,
     from working_intervals
 
 ),
@@ -178,12 +178,13 @@ local_months as (
             agreements_evaluated.agreement_id,
             agreements_evaluated.period,
             agreements_evaluated.timezone,
-            cast(unnest(generate_series(
-                cast(date_trunc('month', min(versions_ranged.effective_from)) as date)
-                - interval 1 month,
-                cast('{{ run_period_end() }}' as date) + interval 1 month,
-                interval 1 month
-            )) as date) as month_start,
+            {{ unnest_series(
+                "cast(date_trunc('month', min(versions_ranged.effective_from)) as date)"
+                ~ ' - interval 1 month',
+                "cast('" ~ run_period_end() ~ "' as date) + interval 1 month",
+                'interval 1 month',
+                cast_as='date',
+            ) }} as month_start,
         from agreements_evaluated
         inner join versions_ranged
             on agreements_evaluated.agreement_id = versions_ranged.agreement_id
@@ -289,12 +290,13 @@ ticket_objectives_clocked as (
     -- a 24x7 clock reads epoch time; only business clocks need the calendar
     select
         *,
-        epoch_us(created_at) as created_clock_micros,
-        epoch_us(measured_until) as until_clock_micros,
+        {{ epoch_micros('created_at') }} as created_clock_micros,
+        {{ epoch_micros('measured_until') }} as until_clock_micros,
     from ticket_objectives_bounded
     where clock = '24x7'
 
-    union all by name
+    -- the same columns in the same order in both branches
+    union all
 
     select
         ticket_objectives_bounded.*,
@@ -320,7 +322,7 @@ paused_tickets as (
     -- only tickets held to an objective with pause statuses need their status history
     select distinct ticket_objectives_clocked.ticket_id,
     from ticket_objectives_clocked
-    semi join objective_pause_statuses
+    {{ semi_join() }} objective_pause_statuses
         on
             ticket_objectives_clocked.agreement_id = objective_pause_statuses.agreement_id
             and ticket_objectives_clocked.version = objective_pause_statuses.version
@@ -342,7 +344,7 @@ status_spans as (
                 ticket_events.changed_at, ticket_events.source_file, ticket_events.source_row
         ) as span_end_at,
     from ticket_events
-    semi join paused_tickets
+    {{ semi_join() }} paused_tickets
         on ticket_events.ticket_id = paused_tickets.ticket_id
 
 ),
@@ -459,11 +461,12 @@ deadlines_found as (
 
     select
         *,
-        make_timestamp(deadline_clock_micros) as deadline_at,
+        {{ instant_of_micros('deadline_clock_micros') }} as deadline_at,
     from clocks_measured
     where clock = '24x7'
 
-    union all by name
+    -- the same columns in the same order in both branches
+    union all
 
     select
         clocks_measured.*,
@@ -587,22 +590,24 @@ pauses_at_read as (
 read_at_period_end as (
 
     select
-        read_points.* replace (
-            case
-                when reads_open_at_period_end.ticket_id is null then read_points.stopped_at
-            end as stopped_at,
-            coalesce(
-                reads_open_at_period_end.read_clock_micros
-                - read_points.created_clock_micros
-                - coalesce(pauses_at_read.paused_micros, 0),
-                read_points.elapsed_micros
-            ) as elapsed_micros,
-            case
-                when reads_open_at_period_end.ticket_id is null then read_points.paused_micros
-                else coalesce(pauses_at_read.paused_micros, 0)
-            end as paused_micros,
-            read_points.read_at as evaluated_at
-        ),
+        -- read_points with the four columns read at read_at replaced (final names its columns)
+        {{ star_except(
+            ['stopped_at', 'elapsed_micros', 'paused_micros', 'evaluated_at'], 'read_points'
+        ) }},
+        case
+            when reads_open_at_period_end.ticket_id is null then read_points.stopped_at
+        end as stopped_at,
+        coalesce(
+            reads_open_at_period_end.read_clock_micros
+            - read_points.created_clock_micros
+            - coalesce(pauses_at_read.paused_micros, 0),
+            read_points.elapsed_micros
+        ) as elapsed_micros,
+        case
+            when reads_open_at_period_end.ticket_id is null then read_points.paused_micros
+            else coalesce(pauses_at_read.paused_micros, 0)
+        end as paused_micros,
+        read_points.read_at as evaluated_at,
     from read_points
     left join reads_open_at_period_end
         on

@@ -40,7 +40,7 @@ clocks_kept as (
 
     select ticket_clocks.*
     from ticket_clocks
-    anti join tickets_excluded
+    {{ anti_join() }} tickets_excluded
         on {{ adjustment_covers_ticket(
             'tickets_excluded', 'ticket_clocks', 'ticket_clocks.objective_id') }}
 
@@ -116,7 +116,7 @@ csat_objectives_measured as (
             period_objectives.agreement_id = tickets.agreement_id
             and period_objectives.period_start_at <= tickets.resolved_at
             and period_objectives.period_end_at > tickets.resolved_at
-    anti join tickets_excluded
+    {{ anti_join() }} tickets_excluded
         on {{ adjustment_covers_ticket(
             'tickets_excluded', 'tickets', 'period_objectives.objective_id') }}
     where

@@ -46,13 +46,13 @@ subjects_listed as (
     -- same_objective: one subject per named objective; any_objective: one for them all
     select
         rules_in_force.*,
-        unnest(rules_in_force.objective_ids) as objective_id,
+        {{ unnest_list('rules_in_force.objective_ids') }} as objective_id,
     from rules_in_force
     where rules_in_force.rule = 'same_objective'
     union all
     select
         rules_in_force.*,
-        cast(null as varchar) as objective_id,
+        cast(null as {{ type_text() }}) as objective_id,
     from rules_in_force
     where rules_in_force.rule = 'any_objective'
 
@@ -62,7 +62,7 @@ subjects as (
 
     select
         *,
-        coalesce(objective_id, array_to_string(objective_ids, ',')) as objectives,
+        coalesce(objective_id, {{ join_list('objective_ids', "','") }}) as objectives,
     from subjects_listed
 
 ),
@@ -83,7 +83,7 @@ breached_periods as (
     inner join compliance as breached
         on
             subjects.agreement_id = breached.agreement_id
-            and list_contains(subjects.objective_ids, breached.objective_id)
+            and {{ list_has('subjects.objective_ids', 'breached.objective_id') }}
             and coalesce(subjects.objective_id = breached.objective_id, true)
             and breached.status = 'breached'
             and subjects.period_index >= breached.period_index
@@ -98,10 +98,12 @@ breaches_counted as (
         period_key,
         objectives,
         count(*) as breaches_in_window,
-        string_agg(breached_period_key, ',' order by breached_period_index)
+        {{ ordered_text_agg('breached_period_key', "','", 'breached_period_index') }}
             as breach_period_keys,
-        arg_max(breached_period_key, breached_period_index) as last_breached_period_key,
-        arg_max(breached_period_end, breached_period_index) as last_breached_period_end,
+        {{ value_at_max('breached_period_key', 'breached_period_index') }}
+            as last_breached_period_key,
+        {{ value_at_max('breached_period_end', 'breached_period_index') }}
+            as last_breached_period_end,
     from breached_periods
     group by 1, 2, 3
 

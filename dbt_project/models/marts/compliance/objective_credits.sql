@@ -170,7 +170,7 @@ cap_items as (
         'credit' as item,
         1 as item_order,
         cap_amount,
-        cast(credit_amount_uncapped * 100 as hugeint) as uncapped_cents,
+        cast(credit_amount_uncapped * 100 as {{ type_wide_integer() }}) as uncapped_cents,
     from uncapped
     union all
     select
@@ -181,7 +181,7 @@ cap_items as (
         'penalty' as item,
         2 as item_order,
         cap_amount,
-        cast(penalty_amount_uncapped * 100 as hugeint) as uncapped_cents,
+        cast(penalty_amount_uncapped * 100 as {{ type_wide_integer() }}) as uncapped_cents,
     from uncapped
     where penalty_per is not null and not is_penalty_outside_cap
 
@@ -190,11 +190,11 @@ cap_items as (
 cap_quotas as (
 
     -- each item's exact quota of the cap is cap x uncapped / total; integer division of
-    -- hugeint cents keeps it exact (floor, and the remainder that ranks the leftover cents)
+    -- wide integer cents keeps it exact (floor, and the remainder that ranks the leftover cents)
     select
         *,
         sum(uncapped_cents) over (partition by agreement_id, period_key) as total_cents,
-        cast(cap_amount * 100 as hugeint) as cap_cents,
+        cast(cap_amount * 100 as {{ type_wide_integer() }}) as cap_cents,
     from cap_items
 
 ),
@@ -205,7 +205,7 @@ cap_floors as (
         *,
         case
             when total_cents <= cap_cents then uncapped_cents
-            else cap_cents * uncapped_cents // total_cents
+            else {{ int_div('cap_cents * uncapped_cents', 'total_cents') }}
         end as floor_cents,
         case
             when total_cents <= cap_cents then 0

@@ -40,19 +40,48 @@ tickets as (
 
 measured as (
 
-    -- by name: a measure a kind's model does not have is null (latency: down and unknown
-    -- minutes; tickets: coverage, agreed, down and unknown minutes); measures_joined picks the
-    -- ones it publishes
-    select * from availability
-    union all by name
-    select * from latency
-    union all by name
+    -- the measures measures_joined publishes; a measure a kind's model does not have is null
+    -- (latency: down and unknown minutes; tickets: coverage, agreed, down and unknown minutes)
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        actual,
+        sample_size,
+        coverage_pct,
+        agreed_minutes,
+        down_minutes,
+        missing_data,
+        unknown_minutes,
+        worst_case_actual,
+    from availability
+    union all
+    select
+        agreement_id,
+        period_key,
+        objective_id,
+        actual,
+        sample_size,
+        coverage_pct,
+        agreed_minutes,
+        null as down_minutes,
+        null as missing_data,
+        null as unknown_minutes,
+        null as worst_case_actual,
+    from latency
+    union all
     select
         agreement_id,
         period_key,
         objective_id,
         cast(actual as double) as actual,
         sample_size,
+        null as coverage_pct,
+        null as agreed_minutes,
+        null as down_minutes,
+        null as missing_data,
+        null as unknown_minutes,
+        null as worst_case_actual,
     from tickets
 
 ),

@@ -129,12 +129,12 @@ total_rows as (
         agreement_credits.agreement_id,
         agreements.customer,
         agreement_credits.period_key as period,  -- noqa: RF04
-        cast(null as varchar) as objective_id,
-        cast(null as varchar) as kind,
+        cast(null as {{ type_text() }}) as objective_id,
+        cast(null as {{ type_text() }}) as kind,
         cast(null as decimal(18, 4)) as target,  -- noqa: RF04
         cast(null as decimal(18, 4)) as actual,
-        cast(null as varchar) as unit,
-        cast(null as varchar) as status,
+        cast(null as {{ type_text() }}) as unit,
+        cast(null as {{ type_text() }}) as status,
         cast(null as decimal(9, 4)) as credit_pct,
         cast(agreement_credits.fee_amount as decimal(18, 2)) as fee_amount,
         cast(agreement_credits.amount_owed as decimal(18, 2)) as credit_amount,
@@ -188,7 +188,7 @@ claim_deadlines as (
 final as (
 
     select
-        ledger_rows.* exclude (row_order, penalty_breaches),  -- noqa: RF02
+        {{ star_except(['row_order', 'penalty_breaches'], 'ledger_rows') }},  -- noqa: RF02
         claim_deadlines.claim_by,
         ledger_rows.penalty_breaches,
         row_number() over (

@@ -41,7 +41,7 @@ latest_periods as (
 
     select
         agreement_id,
-        arg_max(period_key, period_index) as period_key,
+        {{ value_at_max('period_key', 'period_index') }} as period_key,
         max(period_end) as period_end,
     from compliance
     group by 1

@@ -78,7 +78,7 @@ causes as (
         -- null without a status history: then the start cannot be the cause
         stopped_at is not null
         and elapsed_seconds
-        + (epoch_us(created_at) - epoch_us(first_event_at)) / 1000000
+        + ({{ epoch_micros('created_at') }} - {{ epoch_micros('first_event_at') }}) / 1000000
         <= allowed_seconds as is_met_from_first_event,
     from verdicts
 

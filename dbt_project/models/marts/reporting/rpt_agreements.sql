@@ -13,7 +13,7 @@ final as (
 
     select
         *,
-        cast(term_end - to_days(term_notice_days) as date) as term_notice_by,
+        cast(term_end - {{ days('term_notice_days') }} as date) as term_notice_by,
     from agreements
 
 )

@@ -1,5 +1,6 @@
 -- the credit tiers of each objective in force for a period, in the agreement's order
-{{ config(materialized='view') }}
+{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 

@@ -3,7 +3,8 @@
 -- not count there, with the reason it is left out: counted in another period, not counted yet
 -- (still within its allowance at the evaluation time), or quarantined at ingestion (listed
 -- under every ticket objective of its agreement: a rejected row's priority cannot be trusted)
-{{ config(materialized='view') }}
+{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}
 
 with
 
@@ -92,7 +93,7 @@ quarantined as (
         periods.period_key,
         objectives.objective_id,
         quarantined_tickets.ticket_id,
-        cast(null as varchar) as priority,
+        cast(null as {{ type_text() }}) as priority,
         objectives.clock,
         cast(quarantined_tickets.event_at as timestamp) as created_at,
         cast(null as timestamp) as stopped_at,
@@ -102,7 +103,7 @@ quarantined as (
         cast(null as decimal(18, 6)) as elapsed_seconds,
         cast(null as decimal(18, 6)) as paused_seconds,
         false as is_counted,
-        cast(null as varchar) as verdict,
+        cast(null as {{ type_text() }}) as verdict,
         'quarantined: ' || quarantined_tickets.reason as left_out_reason,
     from quarantined_tickets
     inner join periods

@@ -13,13 +13,13 @@ objective_periods as (
 final as (
 
     select
-        * replace (
-            cast(target as decimal(18, 4)) as target,  -- noqa: RF04
-            cast(actual as decimal(18, 4)) as actual,  -- noqa: RF04
-            cast(coverage_pct as decimal(9, 4)) as coverage_pct,
-            cast(margin as decimal(18, 4)) as margin,
-            cast(warning_margin as decimal(18, 4)) as warning_margin
-        ),
+        {{ star_replace([
+            ['cast(target as decimal(18, 4))', 'target'],
+            ['cast(actual as decimal(18, 4))', 'actual'],
+            ['cast(coverage_pct as decimal(9, 4))', 'coverage_pct'],
+            ['cast(margin as decimal(18, 4))', 'margin'],
+            ['cast(warning_margin as decimal(18, 4))', 'warning_margin'],
+        ]) }},
         case
             when status = 'insufficient_data' then 'grey'
             when status = 'breached' then 'red'

@@ -39,7 +39,7 @@ final as (
         case
             when (month(agreement_periods.period_end) - 1) % agreements.review_window_months = 0
                 then cast(
-                    agreement_periods.period_end - to_months(agreements.review_window_months)
+                    agreement_periods.period_end - {{ months('agreements.review_window_months') }}
                     as date
                 )
         end as review_start,

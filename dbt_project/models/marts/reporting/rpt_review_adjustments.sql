@@ -25,7 +25,7 @@ final as (
         on
             reviews.agreement_id = adjustments.agreement_id
             and (
-                list_contains(reviews.period_keys, adjustments.period_key)
+                {{ list_has('reviews.period_keys', 'adjustments.period_key') }}
                 or adjustments.period_key is null
             )
 

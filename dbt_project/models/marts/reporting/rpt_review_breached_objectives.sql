@@ -24,7 +24,10 @@ terms as (
             order by period_key
             rows between unbounded preceding and unbounded following
         )
-    qualify row_number() over by_period = 1
+    -- row_number takes no frame on Spark: the partition and order of by_period, spelled out
+    qualify row_number() over (
+        partition by agreement_id, review_period_key, objective_id order by period_key
+    ) = 1
 
 ),
 

@@ -27,18 +27,18 @@ subject_names as (
         chronic_breaches.agreement_id,
         chronic_breaches.period_key,
         chronic_breaches.objectives,
-        string_agg(
-            objective_periods.objective_name, ', ' order by objective_periods.objective_order
-        ) as objective_name,
+        {{ ordered_text_agg(
+            'objective_periods.objective_name', "', '", 'objective_periods.objective_order'
+        ) }} as objective_name,
         min(objective_periods.objective_order) as objective_order,
     from chronic_breaches
     inner join objective_periods
         on
             chronic_breaches.agreement_id = objective_periods.agreement_id
             and chronic_breaches.period_key = objective_periods.period_key
-            and list_contains(
-                string_split(chronic_breaches.objectives, ','), objective_periods.objective_id
-            )
+            and {{ list_has(
+                split_text('chronic_breaches.objectives', "','"), 'objective_periods.objective_id'
+            ) }}
     group by 1, 2, 3
 
 ),

@@ -10,7 +10,7 @@ scores as (
 
 final as (
 
-    select * exclude (within_seconds, clock) from scores
+    select {{ star_except(['within_seconds', 'clock']) }} from scores
     where status = 'insufficient_data' or coverage_pct < 100
 
 )

@@ -23,7 +23,7 @@ final as (
     inner join agreement_credits
         on
             reviews.agreement_id = agreement_credits.agreement_id
-            and list_contains(reviews.period_keys, agreement_credits.period_key)
+            and {{ list_has('reviews.period_keys', 'agreement_credits.period_key') }}
 
 )
 

@@ -24,13 +24,15 @@ final as (
 
     select
         reviews.review_period_key,
-        objective_credits.* replace (cast(objective_credits.actual as decimal(18, 4)) as actual),
+        {{ star_replace(
+            [['cast(objective_credits.actual as decimal(18, 4))', 'actual']], 'objective_credits'
+        ) }},
         objective_periods.objective_name,
     from reviews
     inner join objective_credits
         on
             reviews.agreement_id = objective_credits.agreement_id
-            and list_contains(reviews.period_keys, objective_credits.period_key)
+            and {{ list_has('reviews.period_keys', 'objective_credits.period_key') }}
     left join objective_periods
         on
             objective_credits.agreement_id = objective_periods.agreement_id

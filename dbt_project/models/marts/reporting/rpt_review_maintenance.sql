@@ -22,7 +22,7 @@ final as (
     inner join maintenance_windows
         on
             reviews.agreement_id = maintenance_windows.agreement_id
-            and list_contains(reviews.period_keys, maintenance_windows.period_key)
+            and {{ list_has('reviews.period_keys', 'maintenance_windows.period_key') }}
 
 )
 

@@ -39,7 +39,8 @@ rows_of_reviews as (
         reviews.review_period_key,
         reviews.review_start,
         reviews.review_end,
-        quarantined_rows.*,
+        -- the review's agreement: a quarantined row's own (null for a service's rows) is left out
+        {{ star_except(['agreement_id'], 'quarantined_rows') }},
     from quarantined_rows
     inner join reviews on quarantined_rows.agreement_id = reviews.agreement_id
     union all
@@ -48,7 +49,8 @@ rows_of_reviews as (
         reviews.review_period_key,
         reviews.review_start,
         reviews.review_end,
-        quarantined_rows.*,
+        -- the review's agreement: a quarantined row's own (null for a service's rows) is left out
+        {{ star_except(['agreement_id'], 'quarantined_rows') }},
     from quarantined_rows
     inner join review_services on quarantined_rows.service_id = review_services.service_id
     inner join reviews

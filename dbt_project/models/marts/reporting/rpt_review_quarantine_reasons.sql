@@ -21,7 +21,11 @@ final as (
         count(*) over (partition by agreement_id, review_period_key) as review_row_count,
     from quarantined
     window by_reason as (partition by agreement_id, review_period_key, source, reason_code)
-    qualify row_number() over (by_reason order by source_file, source_row) = 1
+    -- the window spelled out: Spark cannot extend a named window with an order
+    qualify row_number() over (
+        partition by agreement_id, review_period_key, source, reason_code
+        order by source_file, source_row
+    ) = 1
 
 )
 

@@ -32,7 +32,7 @@ final as (
     inner join objective_periods
         on
             reviews.agreement_id = objective_periods.agreement_id
-            and list_contains(reviews.period_keys, objective_periods.period_key)
+            and {{ list_has('reviews.period_keys', 'objective_periods.period_key') }}
     inner join objectives
         on
             objective_periods.agreement_id = objectives.agreement_id

@@ -16,7 +16,7 @@ closing_periods as (
         period_key as review_period_key,
         review_start,
         period_end as review_end,
-        cast(period_end - to_months(12 * period_months) as date) as history_start,
+        cast(period_end - {{ months('12 * period_months') }} as date) as history_start,
     from publication_periods
     where is_review_closing
 
@@ -27,7 +27,7 @@ periods_in_review as (
     select
         closing_periods.agreement_id,
         closing_periods.review_period_key,
-        list(publication_periods.period_key order by publication_periods.period_key)
+        {{ ordered_list_agg('publication_periods.period_key', 'publication_periods.period_key') }}
             as period_keys,
     from closing_periods
     inner join publication_periods
@@ -48,7 +48,7 @@ final as (
         closing_periods.review_end,
         periods_in_review.period_keys,
         -- chronic breaches are shown as of the review's last period
-        periods_in_review.period_keys[-1] as last_period_key,
+        {{ last_element('periods_in_review.period_keys') }} as last_period_key,
         closing_periods.history_start,
     from closing_periods
     inner join periods_in_review using (agreement_id, review_period_key)

@@ -27,3 +27,19 @@
 {%- endmacro %}
 {% macro default__int_div(dividend, divisor) -%}{{ dividend }} // {{ divisor }}{%- endmacro %}
 {% macro spark__int_div(dividend, divisor) -%}{{ dividend }} div {{ divisor }}{%- endmacro %}
+
+{#-
+    The materialisation of a mart that is a view on DuckDB. On Spark the marts are read back as
+    Parquet files (orchestration/lib/spark/readback.py), and a view has none: it is a table there.
+-#}
+{% macro mart_view() -%}
+    {{- return(adapter.dispatch('mart_view', 'sla')()) -}}
+{%- endmacro %}
+
+{% macro default__mart_view() -%}
+    {{- return('view') -}}
+{%- endmacro %}
+
+{% macro spark__mart_view() -%}
+    {{- return('table') -}}
+{%- endmacro %}

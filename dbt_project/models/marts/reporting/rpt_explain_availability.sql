@@ -1,8 +1,7 @@
 -- the minutes behind an availability figure: one row per agreement x period x availability
 -- objective. unknown_minutes are agreed minutes without any probe result (counted as the
 -- objective's missing_data says)
-{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+{{ config(materialized=mart_view()) }}
 
 with
 

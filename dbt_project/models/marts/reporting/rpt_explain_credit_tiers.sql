@@ -1,6 +1,5 @@
 -- the credit tiers of each objective in force for a period, in the agreement's order
-{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+{{ config(materialized=mart_view()) }}
 
 with
 

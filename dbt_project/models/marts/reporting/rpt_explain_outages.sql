@@ -5,8 +5,7 @@
 -- counted minutes add up to objective_periods.down_minutes
 -- (tests/assert_explain_outages_add_up_to_downtime.sql). The rule is stated once, in
 -- int_availability_outages_assessed, which the availability measure sums.
-{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+{{ config(materialized=mart_view()) }}
 
 with
 

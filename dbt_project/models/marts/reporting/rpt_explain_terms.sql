@@ -1,7 +1,6 @@
 -- the terms behind a figure (what `sla explain` prints first): one row per agreement x period x
 -- objective of the version in force for the period, with that version's commercial terms
-{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+{{ config(materialized=mart_view()) }}
 
 with
 

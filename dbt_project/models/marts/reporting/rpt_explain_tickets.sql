@@ -3,8 +3,7 @@
 -- not count there, with the reason it is left out: counted in another period, not counted yet
 -- (still within its allowance at the evaluation time), or quarantined at ingestion (listed
 -- under every ticket objective of its agreement: a rejected row's priority cannot be trusted)
-{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+{{ config(materialized=mart_view()) }}
 
 with
 

@@ -3,8 +3,7 @@
 -- writing the same ~1 M rows (a year of 2 M tickets) a second time on every run; its contract
 -- still fixes names and types, and the not-null guarantees are data tests (views hold no
 -- constraints)
-{#- a Parquet table on Spark: the Spark marts are read back as Parquet (issue #18) -#}
-{{ config(materialized='table' if target.type == 'spark' else 'view') }}
+{{ config(materialized=mart_view()) }}
 
 with
 

@@ -101,7 +101,6 @@ def run_pipeline(
         tags[FULL_REFRESH_TAG] = "true"
     if accept_shrunk:
         tags[ACCEPT_SHRUNK_TAG] = json.dumps(list(accept_shrunk))
-    _prefetch("great_expectations")
     run_id = str(uuid.uuid4())  # known before the run starts: the warehouse lock names it
     try:
         with (
@@ -110,6 +109,10 @@ def run_pipeline(
             ),
             _instance(instance, paths) as active,
         ):
+            # once the instance is open: its SQLite storage imports SQLAlchemy, which Great
+            # Expectations imports too (and, where it is installed, PySpark); two threads
+            # importing the same packages at once can see each other's half-initialised modules
+            _prefetch("great_expectations")
             if on_event is not None:
                 active.add_event_listener(run_id, on_event)
             result = job.execute_in_process(

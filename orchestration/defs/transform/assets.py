@@ -143,6 +143,7 @@ def _build_on_spark(
         **dbt_period_env(context.partition_time_window),
         # Spark's derby.log and metastore lock beside its warehouse, not in the project
         **{dbt_launcher.WORKDIR_ENV: str(home)},
+        PYSPARK_SUBMIT_ARGS=_without_console_progress(os.environ.get("PYSPARK_SUBMIT_ARGS")),
         DBT_TARGET_PATH=str(SPARK_PARSE_DIR),
         **{dbt_launcher.PARENT_PID_ENV: str(os.getpid())},
     ):
@@ -160,6 +161,14 @@ def _build_on_spark(
         f"read back {len(rows)} models ({sum(rows.values()):,} rows) from Spark into "
         f"{paths.warehouse_path.name}"
     )
+
+
+def _without_console_progress(submit_args: str | None) -> str:
+    """PySpark's launch arguments with Spark's console progress bar off: it shares dbt's output
+    and, written in the middle of a line, spoils dbt's JSON log lines, so dagster-dbt missed the
+    materialisation (or test result) reported on such a line."""
+    given = (submit_args or "pyspark-shell").strip()
+    return f"--conf spark.ui.showConsoleProgress=false {given}"
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install system-deps demo test test-fast lint types format manifest validate bench bench-small clean dagster real-sources
+.PHONY: install system-deps demo test test-fast lint types format manifest validate bench bench-small clean dagster real-sources install-spark test-spark
 
 # the venv is rebuilt when the dependency list or the pinned versions change
 $(STAMP): pyproject.toml constraints.txt
@@ -80,7 +80,27 @@ test: install manifest lint types
 
 # the quick loop while editing: everything but the tests marked slow (whole pipeline runs)
 test-fast: install manifest lint types
-	$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -m "not slow and not spark" -n $(TEST_WORKERS) --dist loadfile
+
+# Apache Spark (issue #18, docs/scale-out.md): a second venv with dbt-spark and PySpark (Java 17
+# on the PATH), so `make test` never needs Spark. `.venv-spark/bin/sla run --engine spark ...`
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
+
+$(SPARK_STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/python -m pip install --quiet --upgrade pip
+	$(SPARK_BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,spark]"
+	touch $(SPARK_STAMP)
+
+install-spark: $(SPARK_STAMP)
+
+# the engines agree: the same scenario on DuckDB and on Spark, every KPI, status and credit
+# compared (tests/spark/); one process, Spark local[2]
+test-spark: install-spark
+	$(SPARK_BIN)/python -c "from orchestration.defs.transform.project import ensure_manifest; ensure_manifest()"
+	$(SPARK_BIN)/python -m pytest -m spark -s tests/spark
 
 # BENCH_ARGS: e.g. "--scales 0.1,0.333,1,2" (the 2x point), "--with-tests" (times `make test`)
 bench: install manifest
@@ -98,4 +118,4 @@ dagster: install manifest
 	DAGSTER_HOME="$(abspath $(DAGSTER_HOME))" $(BIN)/dagster dev -m orchestration.definitions -p $(PORT)
 
 clean:
-	rm -rf target logs reports data .pytest_cache .ruff_cache .mypy_cache
+	rm -rf target logs reports data .pytest_cache .ruff_cache .mypy_cache derby.log

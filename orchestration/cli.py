@@ -85,6 +85,16 @@ VerboseOption = Annotated[
         show_default="off",
     ),
 ]
+EngineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        metavar="duckdb|spark",
+        help="the engine that runs the dbt models: DuckDB in the warehouse, or Apache Spark "
+        "(`make install-spark`; docs/scale-out.md)",
+        show_default="SLA_ENGINE, else duckdb",
+    ),
+]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", help="print the last line only", show_default="off")
 ]
@@ -239,6 +249,7 @@ def run(
             "before (repeatable); otherwise it blocks the run",
         ),
     ] = None,
+    engine: EngineOption = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -248,6 +259,7 @@ def run(
     """
     try:
         start, end = _periods(period, first, last)
+        chosen = _engine(engine)
     except ValueError as error:
         raise _fail(str(error), 2) from None
     paths = RunPaths(
@@ -278,9 +290,37 @@ def run(
         full_refresh=full_refresh,
         lock_timeout=lock_timeout,
         accept_shrunk=accepted,
+        engine=chosen,
         verbose=verbose,
         quiet=quiet,
     )
+
+
+def _engine(given: str | None) -> str:
+    """The engine named by --engine, else by SLA_ENGINE, else duckdb; a Spark run needs PySpark
+    and dbt-spark (`make install-spark`), said before anything runs."""
+    from orchestration.lib.settings import ENGINES, default_engine
+
+    chosen = given.strip().lower() if given else default_engine()
+    if chosen not in ENGINES:
+        raise ValueError(f"--engine: {given!r} is not one of {', '.join(ENGINES)}")
+    if chosen == "spark":
+        missing = [m for m in ("pyspark", "dbt.adapters.spark") if not _importable(m)]
+        if missing:
+            raise ValueError(
+                f"--engine spark needs {' and '.join(missing)} in this Python: "
+                "`make install-spark` and run .venv-spark/bin/sla"
+            )
+    return chosen
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        return False
 
 
 def _definitions_errors(paths: RunPaths) -> list[str]:
@@ -305,6 +345,7 @@ def _run(
     full_refresh: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     accept_shrunk: tuple[str, ...] = (),
+    engine: str | None = None,
     verbose: bool = False,
     quiet: bool = False,
 ) -> None:
@@ -315,7 +356,8 @@ def _run(
     # dagster-dbt writes every dbt line to stdout, Dagster logs its warnings at WARNING: both
     # only with --verbose; the summary below says what they would have (checks, quarantine)
     dbt_lines = contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO())
-    stages = f"running {label}: definitions, ingest, checks, dbt models, publications"
+    on_spark = " (on Spark)" if engine == "spark" else ""
+    stages = f"running {label}: definitions, ingest, checks, dbt models{on_spark}, publications"
     # a spinner naming the current stage on a terminal, a line per finished stage in a pipe
     progress: contextlib.AbstractContextManager[object] = contextlib.nullcontext()
     on_event = None
@@ -339,6 +381,7 @@ def _run(
                 notify=lambda message: err.print(message, soft_wrap=True),
                 on_event=on_event,
                 accept_shrunk=accept_shrunk,
+                engine=engine,
             )
     except DefinitionsError as error:
         _fail_definitions(paths, error.errors)
@@ -358,11 +401,17 @@ def _run(
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="folder for demo data")] = Path("data"),
     reports: ReportsOption = Path(DEFAULT_REPORTS),
+    engine: EngineOption = None,
     verbose: VerboseOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Generate sample data for the shipped agreements and run the whole pipeline on it."""
     from orchestration.generate import generate_dataset
+
+    try:
+        chosen = _engine(engine)
+    except ValueError as error:
+        raise _fail(str(error), 2) from None
 
     months = 6
     generate_dataset(out_dir, agreements=3, months=months, seed=42, start="2026-01")
@@ -374,7 +423,14 @@ def demo(
         warehouse_path=out_dir / "warehouse.duckdb",
         reports_dir=reports,
     )
-    _run(paths, dt.date(2026, 1, 1), dt.date(2026, months, 1), verbose=verbose, quiet=quiet)
+    _run(
+        paths,
+        dt.date(2026, 1, 1),
+        dt.date(2026, months, 1),
+        engine=chosen,
+        verbose=verbose,
+        quiet=quiet,
+    )
     if not quiet:
         out.print(f"warehouse: {paths.warehouse_path}")
     out.print(f"reports:   {paths.reports_dir}")

@@ -20,7 +20,12 @@ from orchestration.lib.agreements import load_catalog
 from orchestration.lib.failure_reasons import step_failure_reason
 from orchestration.lib.paths import RunPaths
 from orchestration.lib.run_record import record_last_run
-from orchestration.lib.settings import ACCEPT_SHRUNK_TAG, FULL_REFRESH_TAG, dagster_home
+from orchestration.lib.settings import (
+    ACCEPT_SHRUNK_TAG,
+    FULL_REFRESH_TAG,
+    dagster_home,
+    default_engine,
+)
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
@@ -53,6 +58,7 @@ def run_pipeline(
     notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
     accept_shrunk: tuple[str, ...] = (),
     on_event: Callable[[dg.EventLogEntry], None] | None = None,
+    engine: str | None = None,
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
@@ -64,11 +70,15 @@ def run_pipeline(
     ``accept_shrunk``: landing files whose re-delivery with fewer rows is accepted (otherwise it
     blocks the run).
     ``on_event`` receives every event of the run as it is stored (the CLI's progress display).
+    ``engine`` runs the dbt models: ``duckdb`` or ``spark`` (default: SLA_ENGINE, else duckdb).
     ``instance`` records the run; by default the persistent instance `dagster dev` shows
     (settings.dagster_home), tests pass an ephemeral one.
     Raises DefinitionsError before anything runs when the definitions are invalid.
     """
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
+    from orchestration.defs.resources import DbtEngine
+
+    dbt_engine = DbtEngine(name=engine or default_engine())  # type: ignore[arg-type]
     from orchestration.defs.transform.project import ensure_manifest
 
     ensure_manifest()
@@ -91,7 +101,6 @@ def run_pipeline(
         tags[FULL_REFRESH_TAG] = "true"
     if accept_shrunk:
         tags[ACCEPT_SHRUNK_TAG] = json.dumps(list(accept_shrunk))
-    _prefetch("great_expectations")
     run_id = str(uuid.uuid4())  # known before the run starts: the warehouse lock names it
     try:
         with (
@@ -100,6 +109,10 @@ def run_pipeline(
             ),
             _instance(instance, paths) as active,
         ):
+            # once the instance is open: its SQLite storage imports SQLAlchemy, which Great
+            # Expectations imports too (and, where it is installed, PySpark); two threads
+            # importing the same packages at once can see each other's half-initialised modules
+            _prefetch("great_expectations")
             if on_event is not None:
                 active.add_event_listener(run_id, on_event)
             result = job.execute_in_process(
@@ -109,8 +122,8 @@ def run_pipeline(
                 run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
                 partition_key=month_key(first) if first == last else None,
                 run_id=run_id,
-                # this run's paths, in place of the ones the definitions read from the environment
-                resources={"paths": paths},
+                # this run's paths and engine, in place of those the definitions read from the env
+                resources={"paths": paths, "engine": dbt_engine},
             )
             record_last_run(paths.warehouse_path, result, active, first, last)
     except warehouse_lock.WarehouseBusy as busy:

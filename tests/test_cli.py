@@ -163,3 +163,48 @@ def test_quarter_means_its_three_months():
     assert _periods("2026-Q1", None, None) == (dt.date(2026, 1, 1), dt.date(2026, 3, 1))
     assert _periods(None, "2026-Q2", "2026-Q3") == (dt.date(2026, 4, 1), dt.date(2026, 9, 1))
     assert _periods(None, "2026-02", "2026-Q1") == (dt.date(2026, 2, 1), dt.date(2026, 3, 1))
+
+
+# --------------------------------------------------------------------------------------------
+# issue 18: --engine duckdb|spark (SLA_ENGINE), told apart before anything runs
+
+
+def test_run_and_demo_take_an_engine():
+    for command in ("run", "demo"):
+        result = runner.invoke(app, [command, "--help"], terminal_width=200)
+        assert "--engine" in result.output and "duckdb|spark" in result.output
+        assert "SLA_ENGINE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "words"),
+    [
+        (["--engine", "oracle"], {}, "--engine: 'oracle' is not one of duckdb, spark"),
+        ([], {"SLA_ENGINE": "oracle"}, "SLA_ENGINE='oracle' is not one of duckdb, spark"),
+    ],
+)
+def test_run_rejects_an_unknown_engine_with_one_line(args, env, words, tmp_path):
+    result = runner.invoke(
+        app,
+        ["run", "--period", "2026-03", *args, "--warehouse", str(tmp_path / "w.duckdb")],
+        env=env,
+    )
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and words in lines[0], result.output
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_spark_without_pyspark_says_how_to_install(tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("pyspark") is not None:
+        pytest.skip("PySpark is installed here")
+    result = runner.invoke(
+        app,
+        ["run", "--period", "2026-03", "--engine", "spark",
+         "--warehouse", str(tmp_path / "w.duckdb")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "make install-spark" in result.output
+    assert not (tmp_path / "w.duckdb").exists()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.lib.paths import RunPaths
-from orchestration.lib.settings import DBT_PROFILES_DIR, DBT_PROJECT_DIR, dbt_executable
+from orchestration.lib.settings import (
+    DBT_PROFILES_DIR,
+    DBT_PROJECT_DIR,
+    dbt_executable,
+    default_engine,
+)
 
 # How an asset asks for the run's paths (resource key ``paths``): ``paths: SlaPaths``. The value
 # is the RunPaths the runner was given (it overrides the one below for its run); `dagster dev`
@@ -16,11 +21,21 @@ from orchestration.lib.settings import DBT_PROFILES_DIR, DBT_PROJECT_DIR, dbt_ex
 SlaPaths: TypeAlias = dg.ResourceParam[RunPaths]
 
 
+class DbtEngine(dg.ConfigurableResource):
+    """The engine that runs the dbt models (resource key ``engine``): ``duckdb`` in the warehouse
+    file, or ``spark`` over the Parquet handover with the models read back into the warehouse
+    (defs/transform/assets.py). The runner passes the run's; the definitions default to
+    SLA_ENGINE, else duckdb."""
+
+    name: Literal["duckdb", "spark"] = "duckdb"
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "paths": RunPaths.from_env(),
+            "engine": DbtEngine(name=default_engine()),  # type: ignore[arg-type]
             "dbt": DbtCliResource(
                 project_dir=str(DBT_PROJECT_DIR),
                 profiles_dir=str(DBT_PROFILES_DIR),

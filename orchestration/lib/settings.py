@@ -50,6 +50,33 @@ def dagster_home(warehouse_path: Path) -> Path:
     return warehouse_path.parent / DAGSTER_HOME_FOLDER
 
 
+# the engine that runs the dbt models (issue #18): DuckDB in the warehouse file itself, or Apache
+# Spark over a Parquet handover of the validated inputs, its models read back into the warehouse
+# (orchestration/lib/spark/). `sla run --engine`, else SLA_ENGINE, else duckdb.
+ENV_ENGINE = "SLA_ENGINE"
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
+# the dbt target of each engine (dbt_project/profiles.yml)
+DBT_TARGETS = {"duckdb": "local", "spark": "spark"}
+# the Spark run's folder beside the warehouse file: handover/, warehouse/, metastore_db/
+SPARK_FOLDER = "spark"
+ENV_SPARK_HOME = "SLA_SPARK_HOME"
+ENV_HANDOVER_DIR = "SLA_HANDOVER_DIR"
+
+
+def default_engine() -> str:
+    """SLA_ENGINE when set (it must name an engine), otherwise duckdb."""
+    given = (os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE).strip().lower()
+    if given not in ENGINES:
+        raise ValueError(f"{ENV_ENGINE}={given!r} is not one of {', '.join(ENGINES)}")
+    return given
+
+
+def spark_home(warehouse_path: Path) -> Path:
+    """The Spark run's folder of the warehouse ``warehouse_path``: ``<its folder>/spark``."""
+    return warehouse_path.resolve().parent / SPARK_FOLDER
+
+
 # run tag asking the dbt step to rebuild its incremental models from every landed row
 FULL_REFRESH_TAG = "sla/full_refresh"
 # run tag: a JSON list of the landing files whose shrunk re-delivery the run accepts

@@ -26,6 +26,7 @@ from orchestration.lib.settings import (
     DEFAULT_LANDING,
     DEFAULT_REPORTS,
     DEFAULT_WAREHOUSE,
+    Engine,
 )
 from orchestration.lib.warehouse_lock import DEFAULT_LOCK_TIMEOUT
 
@@ -296,14 +297,17 @@ def run(
     )
 
 
-def _engine(given: str | None) -> str:
+def _engine(given: str | None) -> Engine:
     """The engine named by --engine, else by SLA_ENGINE, else duckdb; a Spark run needs PySpark
     and dbt-spark (`make install-spark`), said before anything runs."""
-    from orchestration.lib.settings import ENGINES, default_engine
+    from orchestration.lib.settings import ENGINES, as_engine, default_engine
 
-    chosen = given.strip().lower() if given else default_engine()
-    if chosen not in ENGINES:
-        raise ValueError(f"--engine: {given!r} is not one of {', '.join(ENGINES)}")
+    try:
+        chosen = as_engine(given) if given else default_engine()
+    except ValueError:
+        if not given:
+            raise
+        raise ValueError(f"--engine: {given!r} is not one of {', '.join(ENGINES)}") from None
     if chosen == "spark":
         missing = [m for m in ("pyspark", "dbt.adapters.spark") if not _importable(m)]
         if missing:
@@ -345,7 +349,7 @@ def _run(
     full_refresh: bool = False,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
     accept_shrunk: tuple[str, ...] = (),
-    engine: str | None = None,
+    engine: Engine | None = None,
     verbose: bool = False,
     quiet: bool = False,
 ) -> None:

@@ -23,6 +23,7 @@ from orchestration.lib.run_record import record_last_run
 from orchestration.lib.settings import (
     ACCEPT_SHRUNK_TAG,
     FULL_REFRESH_TAG,
+    Engine,
     dagster_home,
     default_engine,
 )
@@ -58,7 +59,7 @@ def run_pipeline(
     notify: Callable[[str], None] = lambda message: print(message, file=sys.stderr),
     accept_shrunk: tuple[str, ...] = (),
     on_event: Callable[[dg.EventLogEntry], None] | None = None,
-    engine: str | None = None,
+    engine: Engine | None = None,
 ) -> RunOutcome:
     """Validate the definitions, then materialise every asset for months ``first``..``last``.
 
@@ -78,7 +79,7 @@ def run_pipeline(
     load_catalog(paths.definitions_dir)  # the same validation as `sla validate`, before any step
     from orchestration.defs.resources import DbtEngine
 
-    dbt_engine = DbtEngine(name=engine or default_engine())  # type: ignore[arg-type]
+    dbt_engine = DbtEngine(name=engine or default_engine())
     from orchestration.defs.transform.project import ensure_manifest
 
     ensure_manifest()

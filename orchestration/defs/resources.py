@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -11,6 +11,7 @@ from orchestration.lib.paths import RunPaths
 from orchestration.lib.settings import (
     DBT_PROFILES_DIR,
     DBT_PROJECT_DIR,
+    Engine,
     dbt_executable,
     default_engine,
 )
@@ -27,7 +28,7 @@ class DbtEngine(dg.ConfigurableResource):
     (defs/transform/assets.py). The runner passes the run's; the definitions default to
     SLA_ENGINE, else duckdb."""
 
-    name: Literal["duckdb", "spark"] = "duckdb"
+    name: Engine = "duckdb"
 
 
 @dg.definitions
@@ -35,7 +36,7 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             "paths": RunPaths.from_env(),
-            "engine": DbtEngine(name=default_engine()),  # type: ignore[arg-type]
+            "engine": DbtEngine(name=default_engine()),
             "dbt": DbtCliResource(
                 project_dir=str(DBT_PROJECT_DIR),
                 profiles_dir=str(DBT_PROFILES_DIR),

@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import Literal
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_ROOT = PACKAGE_ROOT.parent
@@ -54,8 +55,9 @@ def dagster_home(warehouse_path: Path) -> Path:
 # Spark over a Parquet handover of the validated inputs, its models read back into the warehouse
 # (orchestration/lib/spark/). `sla run --engine`, else SLA_ENGINE, else duckdb.
 ENV_ENGINE = "SLA_ENGINE"
-ENGINES = ("duckdb", "spark")
-DEFAULT_ENGINE = "duckdb"
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
+DEFAULT_ENGINE: Engine = "duckdb"
 # the dbt target of each engine (dbt_project/profiles.yml)
 DBT_TARGETS = {"duckdb": "local", "spark": "spark"}
 # the Spark run's folder beside the warehouse file: handover/, warehouse/, metastore_db/
@@ -64,12 +66,18 @@ ENV_SPARK_HOME = "SLA_SPARK_HOME"
 ENV_HANDOVER_DIR = "SLA_HANDOVER_DIR"
 
 
-def default_engine() -> str:
+def as_engine(name: str, what: str = ENV_ENGINE) -> Engine:
+    """``name`` as an engine; ValueError naming ``what`` (the option or variable) otherwise."""
+    given = name.strip().lower()
+    for engine in ENGINES:
+        if given == engine:
+            return engine
+    raise ValueError(f"{what}={name!r} is not one of {', '.join(ENGINES)}")
+
+
+def default_engine() -> Engine:
     """SLA_ENGINE when set (it must name an engine), otherwise duckdb."""
-    given = (os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE).strip().lower()
-    if given not in ENGINES:
-        raise ValueError(f"{ENV_ENGINE}={given!r} is not one of {', '.join(ENGINES)}")
-    return given
+    return as_engine(os.environ.get(ENV_ENGINE) or DEFAULT_ENGINE)
 
 
 def spark_home(warehouse_path: Path) -> Path:

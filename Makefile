@@ -97,10 +97,11 @@ $(SPARK_STAMP): pyproject.toml constraints.txt
 install-spark: $(SPARK_STAMP)
 
 # the engines agree: the same scenario on DuckDB and on Spark, every KPI, status and credit
-# compared (tests/spark/); one process, Spark local[2]
+# compared (tests/spark/), and the hand-computed scenario tests' spark parameters (tests/transform/);
+# one process, Spark local[2]
 test-spark: install-spark
 	$(SPARK_BIN)/python -c "from orchestration.defs.transform.project import ensure_manifest; ensure_manifest()"
-	$(SPARK_BIN)/python -m pytest -m spark -s tests/spark
+	$(SPARK_BIN)/python -m pytest -m spark -s tests
 
 # BENCH_ARGS: e.g. "--scales 0.1,0.333,1,2" (the 2x point), "--with-tests" (times `make test`)
 bench: install manifest

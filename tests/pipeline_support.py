@@ -7,10 +7,12 @@ named ``conftest`` cannot be imported reliably when sub-folders have their own c
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from orchestration.lib.landing_contract import SOURCES
 from orchestration.lib.paths import RunPaths
@@ -19,6 +21,27 @@ from orchestration.lib.settings import PROJECT_ROOT
 EXAMPLE_DEFINITIONS = PROJECT_ROOT / "sla_definitions"
 # a CSV header per landing source: the contract's columns in order
 LANDING_HEADERS = {name: ",".join(source.column_names) for name, source in SOURCES.items()}
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+# the marks of a test (or a fixture parameter) that runs dbt on Apache Spark (issue #18): run by
+# `make test-spark` (.venv-spark), deselected in `make test`, skipped where PySpark or dbt-spark
+# is not importable
+SPARK = [
+    pytest.mark.spark,
+    pytest.mark.skipif(
+        not (_importable("pyspark") and _importable("dbt.adapters.spark")),
+        reason="needs PySpark and dbt-spark: `make install-spark`, then `make test-spark`",
+    ),
+]
+# a module-scoped scenario fixture's ``params``: the DuckDB run, and the same run on Spark
+ENGINES = ["duckdb", pytest.param("spark", marks=SPARK)]
 
 
 def write_landing(landing: Path, files: dict[str, str]) -> None:
@@ -52,10 +75,11 @@ def copy_definitions(target: Path, agreements: dict[str, str] | None = None) -> 
 
 
 class Scenario:
-    """One isolated pipeline setup under a temporary folder."""
+    """One isolated pipeline setup under a temporary folder, run on ``engine``."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, engine: str = "duckdb"):
         self.root = root
+        self.engine = engine
         self.paths = RunPaths(
             definitions_dir=root / "sla_definitions",
             landing_dir=root / "landing",
@@ -72,7 +96,7 @@ class Scenario:
         end = dt.date.fromisoformat(f"{last or first}-01")
         # the CLI records in a persistent instance; tests keep theirs in memory
         with dg.DagsterInstance.ephemeral() as instance:
-            return run_pipeline(self.paths, start, end, instance=instance)
+            return run_pipeline(self.paths, start, end, instance=instance, engine=self.engine)
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.paths.warehouse_path), read_only=True) as connection:

@@ -19,29 +19,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import shutil
 from pathlib import Path
 
 import pytest
-from pipeline_support import Scenario
+from pipeline_support import SPARK, Scenario
 
-
-def _importable(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-pytestmark = [
-    pytest.mark.spark,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (_importable("pyspark") and _importable("dbt.adapters.spark")),
-        reason="needs PySpark and dbt-spark: `make install-spark`, then `make test-spark`",
-    ),
-]
+pytestmark = [*SPARK, pytest.mark.slow]
 
 PERIOD = "2026-03"
 IGNORED_COLUMNS = {"run_id"}

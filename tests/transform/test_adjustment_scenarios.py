@@ -25,7 +25,7 @@ from decimal import Decimal
 
 import pytest
 from agreement_texts import agreement_head, write_utc_calendar
-from pipeline_support import Scenario, copy_definitions, write_landing
+from pipeline_support import ENGINES, Scenario, copy_definitions, write_landing
 
 from orchestration.lib.cli_reports.explain import collect_explanation, explanation_as_json
 from orchestration.lib.cli_reports.status import collect_status
@@ -129,9 +129,9 @@ def _tickets() -> str:
     return "\n".join(rows)
 
 
-@pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    scenario = Scenario(tmp_path_factory.mktemp("adjustments"))
+@pytest.fixture(scope="module", params=ENGINES)
+def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    scenario = Scenario(tmp_path_factory.mktemp(f"adjustments-{request.param}"), request.param)
     definitions = scenario.paths.definitions_dir
     copy_definitions(definitions, {"adj-co": _agreement("adj-co"),
                                    "plain-co": _agreement("plain-co")})  # fmt: skip

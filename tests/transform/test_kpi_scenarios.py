@@ -27,7 +27,7 @@ import duckdb
 import pytest
 import yaml
 from agreement_texts import agreement_head, write_utc_calendar
-from pipeline_support import Scenario, copy_definitions, write_landing
+from pipeline_support import ENGINES, Scenario, copy_definitions, write_landing
 
 from orchestration.lib.agreements.schema import Agreement
 
@@ -306,9 +306,9 @@ TICKETS = "\n".join(
 )
 
 
-@pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    scenario = Scenario(tmp_path_factory.mktemp("kpi"))
+@pytest.fixture(scope="module", params=ENGINES)
+def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    scenario = Scenario(tmp_path_factory.mktemp(f"kpi-{request.param}"), request.param)
     copy_definitions(scenario.paths.definitions_dir, AGREEMENTS)
     write_utc_calendar(scenario.paths.definitions_dir)
     write_landing(

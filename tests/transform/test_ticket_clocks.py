@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from pipeline_support import Scenario, copy_definitions, write_landing
+from pipeline_support import ENGINES, Scenario, copy_definitions, write_landing
 
 pytestmark = pytest.mark.slow
 
@@ -85,10 +85,10 @@ COLUMNS = (
 )
 
 
-@pytest.fixture(scope="module")
-def clocks(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    """One pipeline run over March..October 2026; the Scenario to query."""
-    case = Scenario(tmp_path_factory.mktemp("ticket_clocks"))
+@pytest.fixture(scope="module", params=ENGINES)
+def clocks(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """One pipeline run over March..October 2026 on an engine; the Scenario to query."""
+    case = Scenario(tmp_path_factory.mktemp(f"ticket_clocks-{request.param}"), request.param)
     copy_definitions(case.paths.definitions_dir, {"clockwork": AGREEMENT})
     (case.paths.definitions_dir / "calendars" / "clock-test-hours.yaml").write_text(CALENDAR)
     write_landing(

@@ -31,7 +31,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 import yaml
-from pipeline_support import Scenario, copy_definitions, published, write_landing
+from pipeline_support import ENGINES, Scenario, copy_definitions, published, write_landing
 
 pytestmark = pytest.mark.slow
 
@@ -94,9 +94,9 @@ def _probes() -> str:
     return "\n".join(rows)
 
 
-@pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    scenario = Scenario(tmp_path_factory.mktemp("unknown_time"))
+@pytest.fixture(scope="module", params=ENGINES)
+def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    scenario = Scenario(tmp_path_factory.mktemp(f"unknown_time-{request.param}"), request.param)
     definitions = scenario.paths.definitions_dir
     agreements = {
         name: _agreement(name, "svc-a", "99.9", missing_data=rule)

@@ -13,6 +13,10 @@ import datetime as dt
 import duckdb
 import pytest
 
+# the `bench` extra; .venv-spark (`.[dev,spark]`) has no businesstimedelta, and `make test-spark`
+# collects all of tests/
+pytest.importorskip("businesstimedelta")
+
 from bench.peers import Window, run_peers
 
 # T1: created Wed 2025-12-31 15:00 UTC (16:00 Berlin, UTC+1), resolved Mon 2026-01-05 09:30 UTC

@@ -76,5 +76,7 @@ def test_every_dbt_unit_test_passes(tmp_path: Path):
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     assert len(manifest["unit_tests"]) >= 7
-    assert sorted(r["unique_id"] for r in results) == sorted(manifest["unit_tests"])
-    assert {r["status"] for r in results} == {"pass"}
+    # the run also reports the on-run-start hook (macros/engine/handover.sql, empty on DuckDB)
+    unit_results = [r for r in results if r["unique_id"].startswith("unit_test.")]
+    assert sorted(r["unique_id"] for r in unit_results) == sorted(manifest["unit_tests"])
+    assert {r["status"] for r in unit_results} == {"pass"}

@@ -197,6 +197,11 @@ def test_engines_agree(runs: tuple[EngineRun, EngineRun]) -> None:
     compliance_rows = compare_published(duck, spark, "compliance.csv")
     ledger_rows = compare_published(duck, spark, "credits.csv")
     kpi_rows = sum(marts.values())
+    # the helpers above fail on any difference; these make sure there was something to compare:
+    # the ledger and the compliance table, as marts and as published files
+    assert {"credits_ledger", "objective_periods"} <= set(marts)
+    assert marts["credits_ledger"] > 0 and marts["objective_periods"] > 0
+    assert compliance_rows > 0 and ledger_rows > 0
     print(
         f"\ncompared {len(marts)} marts ({kpi_rows} rows; objective_periods "
         f"{marts.get('objective_periods', 0)}), {compliance_rows} compliance rows"
